@@ -1,0 +1,122 @@
+"""The article record: what newsarchive knows about one news article.
+
+The field names and their JSON form are a contract (DESIGN.md, "Article
+record"): `extract --json`, `show --json` and `export` print exactly
+`Article.to_dict()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field, fields
+
+_WORD = re.compile(r"\w+")
+
+# Length of an article id in hex digits: 64 bits of SHA-256 keep the chance of
+# any collision below one in a million up to ~6 million articles.
+ID_HEX_DIGITS = 16
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    url: str
+    canonical_url: str
+    source: str
+    title: str
+    text: str
+    site_name: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+    images: tuple[Image, ...] = ()
+    fetched: str | None = None
+    id: str = field(default="")
+    word_count: int = field(default=0)
+    content_hash: str = field(default="")
+
+    def __post_init__(self) -> None:
+        # Derived fields are computed here so that no code path can build an
+        # article whose id, count or hash disagree with its content.
+        object.__setattr__(self, "id", article_id(self.canonical_url))
+        object.__setattr__(self, "word_count", count_words(self.text))
+        object.__setattr__(
+            self, "content_hash", content_hash(self.title, self.subtitle, self.text)
+        )
+
+    def to_dict(self) -> dict:
+        """The JSON record, fields in contract order."""
+        data = asdict(self)
+        data["authors"] = list(self.authors)
+        data["tags"] = list(self.tags)
+        data["images"] = [asdict(image) for image in self.images]
+        return {name: data[name] for name in RECORD_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Article:
+        """Rebuild an article from its record (derived fields are recomputed)."""
+        kwargs = {f.name: data.get(f.name) for f in fields(cls) if f.name not in _DERIVED}
+        kwargs["authors"] = tuple(data.get("authors") or ())
+        kwargs["tags"] = tuple(data.get("tags") or ())
+        kwargs["images"] = tuple(Image(**image) for image in data.get("images") or ())
+        return cls(**kwargs)
+
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+_DERIVED = {"id", "word_count", "content_hash"}
+
+RECORD_FIELDS = (
+    "id",
+    "url",
+    "canonical_url",
+    "source",
+    "site_name",
+    "title",
+    "subtitle",
+    "authors",
+    "published",
+    "modified",
+    "section",
+    "tags",
+    "language",
+    "text",
+    "images",
+    "word_count",
+    "fetched",
+    "content_hash",
+)
+
+
+def article_id(canonical_url: str) -> str:
+    """A stable id from the canonical URL.
+
+    Derived rather than allocated, so the same article gets the same id on
+    every machine and after every rebuild.
+    """
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def content_hash(title: str, subtitle: str | None, text: str) -> str:
+    """Hash of what a reader sees: a changed headline is a new revision too."""
+    digest = hashlib.sha256()
+    for part in (title, subtitle or "", text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()

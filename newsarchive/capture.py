@@ -1,0 +1,156 @@
+"""Raw captures in WARC files, the web-archive standard (ISO 28500).
+
+Every page that becomes an article is kept byte for byte, so a better
+extractor can re-normalize the archive later without a single request.
+Files are append-only and gzip-compressed one record per member, so a
+record can be read from its offset alone. Each writing process starts its
+own file (never appending to one another process may have left half
+written) and rotates to a new one past `MAX_WARC_BYTES`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from newsarchive import __version__
+from newsarchive.errors import CaptureError
+from newsarchive.store import Capture
+
+# The size the WARC standard's annex suggests for a file: 1 GB.
+MAX_WARC_BYTES = 1_000_000_000
+_SAFE_NAME = re.compile(r"^[\w.-]+\.warc(\.gz)?$")
+
+
+def payload_digest(payload: bytes) -> str:
+    """The digest as WARC writes it (``sha1:`` + base32), to tell identical
+    captures apart without reading them back."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
+
+
+class CaptureWriter:
+    """Appends records to the archive's WARC files; opens a file only when
+    the first record comes, so a run that captures nothing leaves none."""
+
+    def __init__(self, directory: Path, *, max_bytes: int = MAX_WARC_BYTES):
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self._file = None
+        self._writer = None
+        self._name = ""
+        self._serial = 0
+        self._stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+
+    def __enter__(self) -> CaptureWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def write_resource(
+        self, uri: str, payload: bytes, *, content_type: str = "text/html", date: str | None = None
+    ) -> Capture:
+        """Keep a page that came from a file or a pipe, not from HTTP."""
+        from warcio.warcwriter import WARCWriter
+
+        writer = self._current(WARCWriter)
+        headers = {"WARC-Date": date} if date else {}
+        record = writer.create_warc_record(
+            uri,
+            "resource",
+            payload=io.BytesIO(payload),
+            length=len(payload),
+            warc_content_type=content_type,
+            warc_headers_dict=headers,
+        )
+        return self._append(record, payload)
+
+    def _append(self, record, payload: bytes) -> Capture:
+        offset = self._file.tell()
+        try:
+            self._writer.write_record(record)
+            self._file.flush()
+        except OSError as error:
+            raise CaptureError(f"cannot write the capture to {self._name}: {error.strerror}") from None
+        return Capture(self._name, offset, payload_digest(payload))
+
+    def _current(self, writer_class):
+        if self._file is not None and self._file.tell() >= self.max_bytes:
+            self.close()
+        if self._file is None:
+            self._open_next(writer_class)
+        return self._writer
+
+    def _open_next(self, writer_class) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            while True:
+                self._serial += 1
+                self._name = f"newsarchive-{self._stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
+                try:
+                    # "x": never reuse a name, even one left by a process
+                    # with the same pid in the same second.
+                    self._file = open(self.directory / self._name, "xb")
+                    break
+                except FileExistsError:
+                    continue
+        except OSError as error:
+            raise CaptureError(f"cannot create a WARC file in {self.directory}: {error.strerror}") from None
+        self._writer = writer_class(self._file, gzip=True, warc_version="WARC/1.1")
+        info = self._writer.create_warcinfo_record(
+            self._name,
+            {
+                "software": f"newsarchive/{__version__}",
+                "format": "WARC File Format 1.1",
+                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            },
+        )
+        self._writer.write_record(info)
+        self._file.flush()
+
+
+@dataclass(frozen=True)
+class CapturedPage:
+    uri: str
+    date: str
+    content_type: str | None
+    payload: bytes
+
+
+def read_capture(directory: Path, capture: Capture) -> CapturedPage:
+    """The page kept in one WARC record."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    if not _SAFE_NAME.match(capture.file):
+        raise CaptureError(f"refusing to read a capture outside the archive: {capture.file!r}")
+    path = directory / capture.file
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(capture.offset)
+            record = next(iter(ArchiveIterator(stream)), None)
+            if record is None:
+                raise CaptureError(f"no WARC record at offset {capture.offset} of {path}")
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            if record.rec_type == "response" and record.http_headers:
+                content_type = record.http_headers.get_header("Content-Type")
+            else:
+                content_type = record.rec_headers.get_header("Content-Type")
+            payload = record.content_stream().read()
+    except FileNotFoundError:
+        raise CaptureError(f"the capture file {path} is missing") from None
+    except (OSError, ArchiveLoadFailed, EOFError, ValueError) as error:
+        raise CaptureError(f"the capture in {path} at offset {capture.offset} is unreadable: {error}") from None
+    return CapturedPage(uri, date, content_type, payload)

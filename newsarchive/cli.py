@@ -1,0 +1,551 @@
+"""The command line: the face of newsarchive.
+
+Commands stay thin: they read options, call the library, and print. Heavy
+modules (trafilatura, warcio) are imported inside the commands that need
+them, so `newsarchive search` starts fast.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from newsarchive import __version__
+from newsarchive.config import Config
+from newsarchive.errors import (
+    ArchiveMissing,
+    BadInput,
+    NewsarchiveError,
+)
+from newsarchive.output import note, output_options, print_json, print_jsonl, stderr, stdout
+from newsarchive.sanitize import for_terminal
+
+CONTEXT = dict(help_option_names=["-h", "--help"], max_content_width=100)
+# Saved pages read from a directory.
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+
+
+class Failure(click.ClickException):
+    """The command ran and found a problem: exit 1."""
+
+    exit_code = 1
+
+
+class BadUsage(click.ClickException):
+    """Usage or bad input: exit 2."""
+
+    exit_code = 2
+
+
+def fail(error: NewsarchiveError) -> click.ClickException:
+    """The CLI form of a domain error: bad input exits 2, the rest 1."""
+    message = for_terminal(str(error)).replace("\n", " ")
+    if isinstance(error, (BadInput, ArchiveMissing)):
+        return BadUsage(message)
+    return Failure(message)
+
+
+class Archived(click.Group):
+    """Turns domain errors raised anywhere in a command into exit codes."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except NewsarchiveError as error:
+            raise fail(error) from None
+
+
+@click.group(cls=Archived, context_settings=CONTEXT)
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Archive directory [default: $NEWSARCHIVE_HOME, else the user data directory].",
+)
+@click.version_option(__version__, prog_name="newsarchive")
+@click.pass_context
+def cli(ctx: click.Context, archive: Path | None) -> None:
+    """Keep a personal, searchable archive of the news.
+
+    Saved pages and crawls are normalized into clean articles, kept with
+    their raw capture, and indexed for instant full-text search.
+
+    \b
+    Start with:  newsarchive demo
+    Then:        newsarchive add saved-page.html --url https://example.com/story
+                 newsarchive search 'climate AND "sea level"' --since 2024
+    """
+    ctx.obj = archive
+
+
+def _archive(ctx: click.Context):
+    from newsarchive.archive import Archive
+
+    return Archive(Config.load(ctx.find_root().obj))
+
+
+# -- extract ---------------------------------------------------------------
+
+
+def _read_page(path: str) -> bytes:
+    """A saved page's bytes (``-`` is stdin; ``.gz`` files are inflated),
+    read only up to the size at which extraction refuses it anyway."""
+    from newsarchive.extract import MAX_PAGE_BYTES
+
+    limit = MAX_PAGE_BYTES + 1
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(limit)
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read(limit)
+        if data[:2] == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as inflated:
+                data = inflated.read(limit)
+    except OSError as error:
+        raise BadInput(f"cannot read {path}: {error.strerror or error}") from None
+    except EOFError:
+        raise BadInput(f"{path} is a truncated gzip file") from None
+    return data
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", metavar="FILE|-")
+@click.option("--url", help="Where the page was fetched from (else its canonical link).")
+@output_options()
+def extract(file: str, url: str | None, fmt: str) -> None:
+    """Normalize one saved page and print the article; stores nothing.
+
+    \b
+    Example:
+      newsarchive extract page.html --url https://example.com/2024/story --json
+      curl -s https://example.com/story | newsarchive extract - --json
+    """
+    from newsarchive.extract import extract_article
+    from newsarchive.errors import NoArticle
+
+    try:
+        article = extract_article(_read_page(file), url)
+    except NoArticle as rejected:
+        if fmt == "json":
+            print_json(None)
+        raise Failure(f"no article in {file}: {rejected}") from None
+    if fmt == "json":
+        print_json(article.to_dict())
+    else:
+        from newsarchive.render import article_view
+
+        stdout.print(article_view(article))
+
+
+# -- add -------------------------------------------------------------------
+
+
+def _expand(paths: tuple[str, ...]) -> list[str]:
+    files: list[str] = []
+    for path in paths:
+        if path != "-" and Path(path).is_dir():
+            found = sorted(
+                str(p) for p in Path(path).rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES)
+            )
+            if not found:
+                raise BadInput(f"{path} holds no saved pages ({', '.join(PAGE_SUFFIXES)})")
+            files += found
+        elif path != "-" and not Path(path).exists():
+            raise BadInput(f"{path} does not exist")
+        else:
+            files.append(path)
+    return files
+
+
+def _progress(total: int, label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=total < 2 or not stderr.is_terminal,
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, metavar="FILE|DIR|-...")
+@click.option("--url", help="Where the page was fetched from (one FILE only).")
+@output_options(jsonl=True)
+@click.pass_context
+def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -> None:
+    """Normalize saved pages into the archive and index them.
+
+    Directories are searched for saved pages (.html, .htm, .html.gz). A page
+    already archived is updated when its content changed (the old version is
+    kept as a revision) and left alone otherwise.
+
+    \b
+    Example:
+      newsarchive add story.html --url https://example.com/2024/05/story
+      newsarchive add ~/saved-pages/
+    """
+    from newsarchive.capture import CaptureWriter
+    from newsarchive.ingest import Page, ingest
+
+    paths = _expand(files)
+    if url and len(paths) != 1:
+        raise BadInput("--url names the address of one page; give exactly one FILE with it")
+    if paths.count("-") > 1:
+        raise BadInput("standard input (-) can be read only once")
+    archive = _archive(ctx)
+
+    def pages() -> Iterator[Page]:
+        for path in paths:
+            yield Page(path, _read_page(path), url)
+
+    outcomes = []
+    with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
+        with _progress(len(paths), "adding") as bar:
+            task = bar.add_task("add", total=len(paths))
+            for outcome in ingest(pages(), store, captures):
+                outcomes.append(outcome)
+                bar.advance(task)
+                if fmt == "jsonl":
+                    print_jsonl([outcome.__dict__])
+                elif fmt == "human":
+                    _print_outcome(outcome)
+        index_error = _catch_up(archive, store)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "updated", "unchanged", "skipped")}
+    if fmt == "json":
+        print_json({**counts, "indexed": index_error is None, "pages": [o.__dict__ for o in outcomes]})
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing"
+    note(f"{summary}; archive {archive.root}")
+    if index_error is not None:
+        raise Failure(f"stored, but not indexed yet: {index_error}")
+    if counts["skipped"]:
+        raise Failure(f"{counts['skipped']} of {len(outcomes)} pages held no article")
+
+
+def _print_outcome(outcome) -> None:
+    from rich.text import Text
+
+    if outcome.status == "skipped":
+        line = Text("skipped   ", style="yellow")
+        line.append(for_terminal(f"{outcome.name}: {outcome.message}"))
+    else:
+        line = Text(f"{outcome.status:<10}", style="green" if outcome.status == "new" else "")
+        line.append(f"{outcome.article_id}  ", style="grey50")
+        line.append(for_terminal(outcome.title or "(untitled)"))
+    stdout.print(line)
+
+
+def _catch_up(archive, store) -> str | None:
+    """Bring the index up to the store; the reason it could not, if so."""
+    from newsarchive.errors import ArchiveBusy
+    from newsarchive.index.writer import catch_up
+
+    try:
+        with archive.writer_lock("indexing"):
+            catch_up(archive.index_dir, store)
+    except ArchiveBusy as busy:
+        return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
+    return None
+
+
+# -- search ----------------------------------------------------------------
+
+
+def _bound(option: str, value: str | None):
+    from newsarchive.dates import parse_bound
+    from newsarchive.errors import BadDate
+
+    if value is None:
+        return None
+    try:
+        return parse_bound(value)
+    except BadDate as error:
+        raise BadDate(f"--{option}: {error}") from None
+
+
+def _filter_options(command):
+    for option in reversed(
+        [
+            click.option("--source", help="Only this site, e.g. jpost.com."),
+            click.option("--author", help="Only articles by this author (a name or part of one)."),
+            click.option("--since", metavar="DATE", help="Published on or after DATE (2013, 2013-04, 2013-04-05)."),
+            click.option("--until", metavar="DATE", help="Published on or before DATE (same forms)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _request(query, source, author, since, until, sort="relevance", limit=10, offset=0):
+    from newsarchive.index.search import SearchRequest
+
+    return SearchRequest(
+        query=query,
+        source=source,
+        author=author,
+        since=_bound("since", since),
+        until=_bound("until", until),
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("query", nargs=-1, required=True)
+@_filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+    help="Order of results.",
+)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Results to show.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Results to skip (for the next page).")
+@output_options(jsonl=True)
+@click.pass_context
+def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -> None:
+    """Search the archive; results come with highlighted snippets.
+
+    Words are all required and stemmed ("trained" finds "training"). Use
+    "exact phrases", AND, OR, NOT, -word, prefix*, (groups), and fields:
+    title:, subtitle:, text:, author:, source:, section:, tag:, language:,
+    published:2013-04.
+
+    \b
+    Example:
+      newsarchive search hamas syria --since 2013-04 --sort newest
+      newsarchive search '"tunnel beneath Damascus" OR title:kassam' --json
+    """
+    from newsarchive.index.search import search as run_search
+
+    request = _request(" ".join(query), source, author, since, until, sort, limit, offset)
+    archive = _archive(ctx)
+    with archive.open_store() as store:
+        page = run_search(archive.index_dir, store, request)
+    if page.behind:
+        note(f"note: the index is {page.behind} changes behind the store; run `newsarchive reindex`")
+    records = [_hit_record(hit) for hit in page.hits]
+    if fmt == "json":
+        print_json({"query": request.query, "total": page.total, "results": records})
+    elif fmt == "jsonl":
+        print_jsonl(records)
+    else:
+        from newsarchive.render import results_view
+
+        stdout.print(results_view(page))
+
+
+def _hit_record(hit) -> dict:
+    article = hit.article
+    return {
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "source": article.source,
+        "published": article.published,
+        "snippet": hit.snippet.text,
+        "highlights": [list(span) for span in hit.snippet.highlights],
+        "score": hit.score,
+    }
+
+
+# -- show ------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("ref", metavar="ID|URL")
+@click.option("--text", "as_text", is_flag=True, help="The readable article as plain text.")
+@click.option("--html", "as_html", is_flag=True, help="The captured page, as it was archived.")
+@output_options()
+@click.pass_context
+def show(ctx, ref: str, as_text: bool, as_html: bool, fmt: str) -> None:
+    """Show one article, by id (or its first 6+ digits) or URL.
+
+    \b
+    Example:
+      newsarchive show 68188a3a
+      newsarchive show https://www.jpost.com/Middle-East/Military-wing-of-Hamas-308937 --json
+    """
+    if sum([as_text, as_html, fmt == "json"]) > 1:
+        raise click.UsageError("give one of --text, --html, --json")
+    archive = _archive(ctx)
+    with archive.open_store() as store:
+        article_id = store.resolve(ref)
+        stored = store.get(article_id) if article_id else None
+    if stored is None:
+        raise Failure(f"no article in the archive matches {ref!r}; find it with `newsarchive search`")
+    if as_html:
+        return _print_capture(archive, stored)
+    if fmt == "json":
+        print_json(stored.article.to_dict())
+    elif as_text:
+        from newsarchive.render import article_text
+
+        sys.stdout.write(article_text(stored.article))
+    else:
+        from newsarchive.render import article_view
+
+        stdout.print(article_view(stored.article, revisions=stored.revisions))
+
+
+def _print_capture(archive, stored) -> None:
+    """The raw page: byte for byte into a pipe, made safe for a terminal."""
+    from newsarchive.capture import read_capture
+
+    if stored.capture is None:
+        raise Failure(f"article {stored.article.id} has no captured page")
+    page = read_capture(archive.warc_dir, stored.capture)
+    if sys.stdout.isatty():
+        from newsarchive.extract.decode import decode_html
+
+        sys.stdout.write(for_terminal(decode_html(page.payload, page.content_type)) + "\n")
+    else:
+        sys.stdout.buffer.write(page.payload)
+
+
+# -- stats -----------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@output_options()
+@click.pass_context
+def stats(ctx, fmt: str) -> None:
+    """What the archive holds: articles per source and month, index health.
+
+    \b
+    Example:
+      newsarchive stats --json
+    """
+    from newsarchive.index.writer import is_current, read_state
+
+    archive = _archive(ctx)
+    with archive.open_store() as store:
+        numbers = store.stats()
+        state = read_state(archive.index_dir)
+        present = is_current(state, store)
+        numbers["index"] = {
+            "present": present,
+            "behind": store.last_seq() - state.seq if present else None,
+        }
+    numbers["archive"] = str(archive.root)
+    if fmt == "json":
+        print_json(numbers)
+    else:
+        from newsarchive.render import stats_view
+
+        stdout.print(stats_view(numbers))
+
+
+# -- reindex ---------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@output_options()
+@click.pass_context
+def reindex(ctx, fmt: str) -> None:
+    """Rebuild the search index from the store.
+
+    Searches keep working on the old index while the new one is built; it
+    replaces the old one when complete.
+
+    \b
+    Example:
+      newsarchive reindex
+    """
+    from newsarchive.index.writer import rebuild
+
+    archive = _archive(ctx)
+    started = time.monotonic()
+    with archive.open_store() as store:
+        total = store.count()
+        with archive.writer_lock("rebuilding the index"), _progress(total, "indexing") as bar:
+            task = bar.add_task("index", total=total)
+            count = rebuild(archive.index_dir, store, lambda done, _: bar.update(task, completed=done))
+    seconds = time.monotonic() - started
+    if fmt == "json":
+        print_json({"indexed": count, "seconds": round(seconds, 3)})
+    else:
+        stdout.print(f"indexed {count} articles in {seconds:.1f} s")
+
+
+# -- export ----------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("query", nargs=-1)
+@_filter_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    help="Write to this file [default: standard output].",
+)
+@click.pass_context
+def export(ctx, query, source, author, since, until, fmt: str, output: str) -> None:
+    """Stream article records out, for other tools.
+
+    With a QUERY (same language as search), only the matching articles,
+    newest first; without one, every article.
+
+    \b
+    Example:
+      newsarchive export --format csv -o archive.csv
+      newsarchive export 'title:election' --since 2024 > election.jsonl
+    """
+    from newsarchive.exporting import write_records
+
+    archive = _archive(ctx)
+    request = _request(" ".join(query), source, author, since, until, sort="newest", limit=0)
+    with archive.open_store() as store:
+        with click.open_file(output, "w", encoding="utf-8", newline="") as stream:
+            count = write_records(archive.index_dir, store, request, fmt, stream)
+    note(f"exported {count} articles")
+
+
+# -- demo ------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.pass_context
+def demo(ctx) -> None:
+    """Build a small archive from bundled sample pages and search it.
+
+    The first thing to run: it never touches your own archive. It uses
+    --archive DIR when given, else a fresh demo archive in your cache
+    directory, and prints the commands to explore it further.
+
+    \b
+    Example:
+      newsarchive demo
+    """
+    from newsarchive.demo import run_demo
+
+    run_demo(ctx.find_root().obj)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="newsarchive")
+    except KeyboardInterrupt:
+        note("interrupted")
+        sys.exit(130)

@@ -1,0 +1,55 @@
+"""Configuration, layered: defaults < environment < command-line flags.
+
+Kept to what the code reads today; `sources.toml` joins as a layer when
+there are sources to follow.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsarchive.errors import BadInput
+
+ENV_HOME = "NEWSARCHIVE_HOME"
+ENV_LOCK_TIMEOUT = "NEWSARCHIVE_LOCK_TIMEOUT"
+# How long a writer waits for another to finish before giving up: long
+# enough to outlast an incremental index update, short enough that a user
+# who started two long jobs hears about it within a minute.
+DEFAULT_LOCK_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Config:
+    archive_dir: Path
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+
+    @classmethod
+    def load(cls, archive: str | os.PathLike | None = None) -> Config:
+        return cls(archive_dir=archive_dir(archive), lock_timeout=_lock_timeout())
+
+
+def archive_dir(flag: str | os.PathLike | None = None) -> Path:
+    """``--archive DIR``, else ``$NEWSARCHIVE_HOME``, else the platform's
+    user data directory."""
+    if flag:
+        return Path(flag).expanduser().absolute()
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME]).expanduser().absolute()
+    from platformdirs import user_data_path
+
+    return user_data_path("newsarchive", appauthor=False)
+
+
+def _lock_timeout() -> float:
+    raw = os.environ.get(ENV_LOCK_TIMEOUT)
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise BadInput(f"{ENV_LOCK_TIMEOUT}={raw!r} is not a number of seconds; unset it or give e.g. 60")
+    return value

@@ -1,0 +1,72 @@
+"""Domain errors of newsarchive.
+
+Library code raises these; only the command line turns them into messages
+and exit codes, so every message here should already say what to do.
+
+    NewsarchiveError
+    ├── ArchiveError            the archive directory cannot be used
+    │   ├── ArchiveMissing      no archive where one was expected
+    │   ├── ArchiveTooNew       made by a newer newsarchive (schema ahead)
+    │   └── ArchiveBusy         another process holds the writer lock
+    ├── IndexUnavailable        the search index is missing or unreadable
+    ├── BadInput                what the user gave cannot be used
+    │   ├── BadDate             a date bound that is not a date
+    │   └── BadQuery            a search query that cannot be parsed
+    ├── CaptureError            a WARC capture cannot be written or read
+    └── NoArticle               a page holds no article (carries a reason)
+"""
+
+from __future__ import annotations
+
+
+class NewsarchiveError(Exception):
+    """Base of every error newsarchive raises on purpose."""
+
+
+class ArchiveError(NewsarchiveError):
+    pass
+
+
+class ArchiveMissing(ArchiveError):
+    pass
+
+
+class ArchiveTooNew(ArchiveError):
+    pass
+
+
+class ArchiveBusy(ArchiveError):
+    pass
+
+
+class IndexUnavailable(NewsarchiveError):
+    pass
+
+
+class BadInput(NewsarchiveError):
+    pass
+
+
+class BadDate(BadInput):
+    pass
+
+
+class BadQuery(BadInput):
+    pass
+
+
+class CaptureError(NewsarchiveError):
+    pass
+
+
+class NoArticle(NewsarchiveError):
+    """A page was read but holds no article.
+
+    `reason` is a short stable token (``empty``, ``too-large``, ``no-text``,
+    ``too-short``, ...) so crawl summaries can count rejections by reason;
+    the message says it in words.
+    """
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason

@@ -1,0 +1,53 @@
+"""Article records out, as JSON Lines or CSV, streamed in batches."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from newsarchive.article import RECORD_FIELDS, Article
+from newsarchive.index.search import SearchRequest, matching_ids
+from newsarchive.store import Store
+
+# Articles read from the store per query when exporting search matches.
+BATCH = 500
+
+
+def _articles(index_dir: Path, store: Store, request: SearchRequest) -> Iterator[Article]:
+    filtered = request.query.strip() or request.source or request.author or request.since or request.until
+    if not filtered:
+        yield from store.iter_articles()
+        return
+    ids = matching_ids(index_dir, store, request)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        found = store.get_many(chunk)
+        yield from (found[i] for i in chunk if i in found)
+
+
+def csv_row(record: dict) -> dict:
+    """Lists joined with "; ", images as JSON: one flat row a spreadsheet reads."""
+    row = dict(record)
+    row["authors"] = "; ".join(record["authors"])
+    row["tags"] = "; ".join(record["tags"])
+    row["images"] = json.dumps(record["images"], ensure_ascii=False)
+    return row
+
+
+def write_records(index_dir: Path, store: Store, request: SearchRequest, fmt: str, stream: TextIO) -> int:
+    count = 0
+    writer = None
+    if fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS)
+        writer.writeheader()
+    for article in _articles(index_dir, store, request):
+        record = article.to_dict()
+        if writer:
+            writer.writerow(csv_row(record))
+        else:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,151 @@
+"""Normalize one page into an article: ``html bytes + url -> Article | None``.
+
+Pure: no I/O, no clock, no state between calls; the same input always
+gives the same article. `extract` answers None for a page that holds no
+article; `extract_article` raises NoArticle instead, with the reason, for
+callers that count or report rejections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import lxml.html
+from lxml.etree import ParserError
+
+from newsarchive.article import Article, Image
+from newsarchive.errors import NoArticle
+from newsarchive.extract.body import clean_paragraphs, paragraphs_from_xml, trafilatura_xml
+from newsarchive.extract.decode import decode_html
+from newsarchive.extract.language import detect_language
+from newsarchive.extract.metadata import Metadata, figure_images, read_metadata
+from newsarchive.extract.structured import read_declared
+from newsarchive.sanitize import strip_controls
+from newsarchive.urls import canonicalize, source_of
+
+__all__ = ["extract", "extract_article", "MAX_PAGE_BYTES", "MIN_ARTICLE_WORDS"]
+
+# Pages above this size are refused: real article pages stay well below
+# 5 MB, while trafilatura needs over a minute on a 28 MB page.
+MAX_PAGE_BYTES = 15 * 1024 * 1024
+# A body shorter than this is a stub, a teaser or a page of links.
+MIN_ARTICLE_WORDS = 25
+# Share of NUL and other control bytes in the first KiB above which a body is
+# not text at all (an image, a PDF, a compressed stream).
+MAX_BINARY_SHARE = 0.05
+
+
+def extract(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    fetched: str | None = None,
+) -> Article | None:
+    """The article in a page, or None when the page holds none."""
+    try:
+        return extract_article(html, url, content_type=content_type, fetched=fetched)
+    except NoArticle:
+        return None
+
+
+def extract_article(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    fetched: str | None = None,
+) -> Article:
+    """The article in a page; raises NoArticle(reason) when there is none.
+
+    `url` is where the page was fetched; `content_type` the HTTP header, for
+    its charset; `fetched` the capture time (ISO 8601), copied to the record.
+    """
+    text = _page_text(html, content_type)
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (ParserError, ValueError) as error:
+        raise NoArticle("unparsable", f"the page cannot be parsed as HTML ({error})") from None
+    declared = read_declared(tree)
+    meta = read_metadata(tree, declared, url)
+    base = url or meta.canonical_url
+    images = _images(meta, figure_images(tree, base))
+    xml = trafilatura_xml(text, base)
+    paragraphs = clean_paragraphs(
+        paragraphs_from_xml(xml) if xml else [],
+        title=meta.title,
+        subtitle=meta.subtitle,
+        authors=meta.authors,
+        furniture={part for image in images for part in (image.caption, image.credit) if part},
+    )
+    body = "\n\n".join(paragraphs)
+    if not body:
+        raise NoArticle("no-text", "no article text found in the page")
+    words = len(body.split())
+    if words < MIN_ARTICLE_WORDS:
+        raise NoArticle("too-short", f"the page's text is too short for an article ({words} words)")
+    canonical = canonicalize(meta.canonical_url or url or _content_urn(body))
+    return Article(
+        url=url or canonical,
+        canonical_url=canonical,
+        source=source_of(canonical),
+        site_name=meta.site_name,
+        title=meta.title,
+        subtitle=_standfirst(meta.subtitle, body),
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        section=meta.section,
+        tags=meta.tags,
+        language=meta.declared_language or detect_language(body),
+        text=body,
+        images=images,
+        fetched=fetched,
+    )
+
+
+def _page_text(html: bytes | str, content_type: str | None) -> str:
+    size = len(html)
+    if size == 0 or not (html.strip() if isinstance(html, bytes) else html.strip()):
+        raise NoArticle("empty", "the page is empty")
+    if size > MAX_PAGE_BYTES:
+        raise NoArticle(
+            "too-large",
+            f"the page is {size / 1e6:.0f} MB; pages over {MAX_PAGE_BYTES / 1e6:.0f} MB are not articles",
+        )
+    if isinstance(html, bytes):
+        head = html[:1024]
+        binary = sum(1 for b in head if b < 9 or 13 < b < 32)
+        if binary > MAX_BINARY_SHARE * len(head):
+            raise NoArticle("not-html", "the file is binary, not an HTML page")
+        html = decode_html(html, content_type)
+    return strip_controls(html)
+
+
+def _images(meta: Metadata, figures: list[tuple[str, str | None, str | None]]) -> tuple[Image, ...]:
+    """The lead image first (with its caption and credit when a figure shows
+    it), then the other figures; each URL once."""
+    images: dict[str, Image] = {}
+    by_url = {url: (caption, credit) for url, caption, credit in figures}
+    if meta.image_url:
+        caption, credit = by_url.get(meta.image_url, (None, None))
+        images[meta.image_url] = Image(meta.image_url, caption or meta.image_caption, credit)
+    for url, caption, credit in figures:
+        images.setdefault(url, Image(url, caption, credit))
+    return tuple(images.values())
+
+
+def _standfirst(subtitle: str | None, body: str) -> str | None:
+    """The description, unless it is only the first lines of the body again
+    (many sites fill it with a truncated lead paragraph)."""
+    if not subtitle:
+        return None
+    key = "".join(ch for ch in subtitle.rstrip(".… ").casefold() if ch.isalnum())
+    lead = "".join(ch for ch in body[: len(subtitle) * 2].casefold() if ch.isalnum())
+    return None if key and lead.startswith(key) else subtitle
+
+
+def _content_urn(body: str) -> str:
+    """An identifier for a page that names no URL: derived from its text, so
+    the same page added twice is still one article."""
+    return "urn:sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()

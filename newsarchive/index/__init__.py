@@ -1,0 +1,1 @@
+"""The search index (Whoosh): derived from the store, rebuildable from it."""

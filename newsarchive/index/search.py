@@ -1,0 +1,271 @@
+"""Answer queries from the index; everything shown comes from the store.
+
+Query language (Whoosh's, with the fields users know): words are ANDed and
+stemmed (``trained`` finds "training"), ``"exact phrases"``, ``AND``,
+``OR``, ``NOT``, ``-word``, parentheses, ``prefix*``, and fields
+``title:``, ``subtitle:``, ``text:``, ``author:``, ``source:``,
+``section:``, ``tag:``, ``language:``, ``published:2013-04``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import qparser, sorting
+from whoosh import query as q
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.index import EmptyIndexError, open_dir
+from whoosh.query import NullQuery
+
+from newsarchive.article import Article
+from newsarchive.dates import DateBound
+from newsarchive.errors import BadQuery, IndexUnavailable
+from newsarchive.index.schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
+from newsarchive.index.writer import IndexState, is_current, read_state
+from newsarchive.store import Store
+from newsarchive.urls import source_of
+
+SORTS = ("relevance", "newest", "oldest")
+# Field names users may also type, mapped to the index's own.
+FIELD_ALIASES = {
+    "tag": ["tags", "keyword", "keywords"],
+    "author": ["authors", "by", "byline"],
+    "language": ["lang"],
+    "section": ["category"],
+    "text": ["body"],
+}
+_KNOWN_FIELDS = set(QUERY_FIELDS) | {"published"} | {a for v in FIELD_ALIASES.values() for a in v}
+# A field prefix outside quotes: "word:" not followed by "//" (a URL).
+_FIELD_PREFIX = re.compile(r'"[^"]*"|(?<![\w.])([A-Za-z_]\w*):(?!//)')
+
+# Snippets: up to this many fragments of about this many characters.
+SNIPPET_FRAGMENTS = 2
+SNIPPET_CHARS = 220
+# Markers around highlighted words inside a fragment; stored text never
+# holds control characters (they are stripped on extraction), so these
+# cannot collide with the text.
+_MARK_START, _MARK_END = "\x02", "\x03"
+# Attempts to open the index: a commit or a rebuild's rename can be caught
+# half way by a reader; trying again a moment later always succeeds.
+_OPEN_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    source: str | None = None
+    author: str | None = None
+    since: DateBound | None = None
+    until: DateBound | None = None
+    sort: str = "relevance"
+    limit: int = 10
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A piece of text with the spans (start, end) of the matched words."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float | None
+    snippet: Snippet
+
+
+@dataclass
+class SearchPage:
+    request: SearchRequest
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    behind: int = 0  # changes the index has not applied yet
+
+
+def parse_query(text: str, schema=None):
+    """The Whoosh query for a user's query string; BadQuery when unusable."""
+    if not text or not text.strip():
+        raise BadQuery("the query is empty: give words to search for, e.g. newsarchive search climate")
+    unknown = sorted(
+        {m.group(1) for m in _FIELD_PREFIX.finditer(text) if m.group(1) and m.group(1).lower() not in _KNOWN_FIELDS}
+    )
+    if unknown:
+        raise BadQuery(
+            f"unknown field {unknown[0]!r} in the query; fields are {', '.join(QUERY_FIELDS)}, published"
+            " (put the words in quotes to search for them as text)"
+        )
+    schema = schema or build_schema()
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    try:
+        query = parser.parse(text)
+    except Exception as error:  # Whoosh raises assorted types on odd input
+        raise BadQuery(f"cannot understand the query ({error}); put words in quotes to search them literally") from None
+    if query is NullQuery or isinstance(query, type(NullQuery)):
+        raise BadQuery("the query has no searchable words; give at least one word or number")
+    return query
+
+
+def _filters(request: SearchRequest, schema):
+    clauses = []
+    if request.source:
+        name = request.source.strip().lower()
+        clauses.append(q.Term("source", source_of(name) if "://" in name else name.removeprefix("www.")))
+    if request.author:
+        words = [t.text for t in schema["author"].analyzer(request.author)]
+        if not words:
+            raise BadQuery(f"--author {request.author!r} has no name in it")
+        clauses.append(q.Term("author", words[0]) if len(words) == 1 else q.Phrase("author", words))
+    if request.since or request.until:
+        start = request.since.start if request.since else None
+        end = request.until.end if request.until else None
+        if start and end and start > end:
+            raise BadQuery("--since is after --until: nothing can be in between")
+        clauses.append(q.DateRange("published", start, end))
+    return q.And(clauses) if clauses else None
+
+
+def _sort(request: SearchRequest):
+    if request.sort == "relevance":
+        return None
+    newest = request.sort == "newest"
+    return sorting.MultiFacet(
+        [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("instant", reverse=newest)]
+    )
+
+
+def open_index(index_dir: Path):
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            return open_dir(str(index_dir))
+        except (EmptyIndexError, FileNotFoundError, OSError):
+            if attempt == _OPEN_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _open(index_dir: Path, store: Store, request: SearchRequest):
+    """The index and its state, or None when the archive holds no articles
+    yet (an empty archive answers every query with nothing)."""
+    if request.sort not in SORTS:
+        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    state = read_state(index_dir)
+    if not is_current(state, store):
+        if store.count() == 0:
+            return None, None
+        raise IndexUnavailable(
+            f"the search index in {index_dir} is missing or was built for another store;"
+            " run `newsarchive reindex` to rebuild it"
+        )
+    try:
+        return open_index(index_dir), state
+    except Exception as error:
+        raise IndexUnavailable(
+            f"the search index in {index_dir} cannot be opened ({error}); run `newsarchive reindex`"
+        ) from None
+
+
+def _query(request: SearchRequest, schema):
+    """The user's query; no query at all (with filters) matches everything."""
+    if not request.query.strip() and (request.source or request.author or request.since or request.until):
+        return q.Every()
+    return parse_query(request.query, schema)
+
+
+def search(index_dir: Path, store: Store, request: SearchRequest) -> SearchPage:
+    """One page of results, each with its article (from the store) and a
+    highlighted snippet."""
+    ix, state = _open(index_dir, store, request)
+    if ix is None:
+        _query(request, build_schema())  # a bad query is an error even so
+        return SearchPage(request, 0)
+    with closing(ix):
+        return _run(ix, store, request, state)
+
+
+def matching_ids(index_dir: Path, store: Store, request: SearchRequest) -> list[str]:
+    """Ids of every match, in the requested order (for export)."""
+    ix, _ = _open(index_dir, store, request)
+    if ix is None:
+        _query(request, build_schema())
+        return []
+    with closing(ix), ix.searcher() as searcher:
+        results = searcher.search(
+            _query(request, ix.schema),
+            limit=None,
+            filter=_filters(request, ix.schema),
+            sortedby=_sort(request),
+        )
+        return [hit["id"] for hit in results]
+
+
+def _run(ix, store: Store, request: SearchRequest, state: IndexState) -> SearchPage:
+    with ix.searcher() as searcher:
+        results = searcher.search(
+            _query(request, ix.schema),
+            limit=request.offset + request.limit,
+            filter=_filters(request, ix.schema),
+            sortedby=_sort(request),
+        )
+        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        results.formatter = _MarkFormatter()
+        page = list(results)[request.offset :]
+        articles = store.get_many(hit["id"] for hit in page)
+        hits = []
+        for hit in page:
+            article = articles.get(hit["id"])
+            if article is None:  # removed from the store; the index lags
+                continue
+            marked = hit.highlights("text", text=article.text, top=SNIPPET_FRAGMENTS)
+            hits.append(Hit(article, _score(hit), _snippet(marked, article)))
+        behind = store.last_seq() - state.seq
+        return SearchPage(request, len(results), hits, behind=max(behind, 0))
+
+
+def _score(hit) -> float | None:
+    """The relevance score; None when sorted by date (Whoosh then reports
+    the sort key in its place)."""
+    score = hit.score
+    return round(float(score), 4) if isinstance(score, (int, float)) else None
+
+
+class _MarkFormatter(Formatter):
+    """Marks matches with control characters; the caller turns them into
+    spans, so no markup can come from the text itself."""
+
+    between = " "
+
+    def format_token(self, text, token, replace=False):
+        return _MARK_START + get_text(text, token, replace) + _MARK_END
+
+    def format_fragment(self, fragment, replace=False):
+        """The fragment, with "…" where it cuts the text."""
+        text = super().format_fragment(fragment, replace).strip()
+        head = "…" if fragment.startchar > 0 else ""
+        tail = "…" if fragment.endchar < len(fragment.text) else ""
+        return head + text + tail
+
+
+def _snippet(marked: str, article: Article) -> Snippet:
+    if not marked:
+        lead = article.subtitle or article.text
+        cut = lead[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(lead) > SNIPPET_CHARS else lead
+        return Snippet(re.sub(r"\s+", " ", cut) + ("…" if len(lead) > len(cut) else ""))
+    marked = re.sub(r"\s+", " ", marked).strip()
+    text, spans, position = [], [], 0
+    for piece in re.split(f"({_MARK_START}[^{_MARK_END}]*{_MARK_END})", marked):
+        if piece.startswith(_MARK_START):
+            word = piece[1:-1]
+            spans.append((position, position + len(word)))
+            piece = word
+        text.append(piece)
+        position += len(piece)
+    return Snippet("".join(text), tuple(spans))

@@ -1,0 +1,72 @@
+"""The one path every page takes into the archive: extract, capture, store.
+
+Indexing follows separately (`index.writer.catch_up`), from the store's
+change log, so a page is acknowledged once its row is committed, and an
+index that falls behind (a busy lock, a killed process) catches up later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from newsarchive.capture import CaptureWriter, payload_digest
+from newsarchive.dates import now_iso
+from newsarchive.errors import NoArticle
+from newsarchive.store import Store
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to ingest: its bytes and what is known about where it came from."""
+
+    name: str  # what the user calls it: a file name, "-", a URL
+    body: bytes
+    url: str | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    status: str  # "new", "updated", "unchanged" or "skipped"
+    article_id: str | None = None
+    title: str | None = None
+    reason: str | None = None  # why it was skipped, as a stable token
+    message: str | None = None  # the same in words
+
+
+def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter) -> Iterator[Outcome]:
+    """Normalize pages into the store, keeping each article's raw page.
+
+    Pages holding no article are skipped with their reason and not kept; a
+    page adds a capture only when it brings bytes or content the archive
+    does not hold yet.
+    """
+    from newsarchive.extract import extract_article
+
+    for page in pages:
+        now = now_iso()
+        try:
+            article = extract_article(page.body, page.url, content_type=page.content_type, fetched=now)
+        except NoArticle as rejected:
+            yield Outcome(page.name, "skipped", reason=rejected.reason, message=str(rejected))
+            continue
+        capture = None
+        if _needs_capture(store.capture_of(article.id), article.content_hash, page.body):
+            capture = captures.write_resource(
+                article.url, page.body, content_type=page.content_type or "text/html", date=now
+            )
+        result = store.put(article, now=now, capture=capture)
+        yield Outcome(page.name, result.status, article.id, article.title)
+
+
+def _needs_capture(known, content_hash: str, body: bytes) -> bool:
+    """Keep these bytes unless the archive already holds them, or holds a
+    capture from which the same article content was extracted."""
+    if known is None:
+        return True
+    stored_hash, capture = known
+    if capture is None:
+        return True
+    return capture.digest != payload_digest(body) and stored_hash != content_hash

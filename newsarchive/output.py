@@ -1,0 +1,71 @@
+"""Where output goes: records to stdout (human or JSON), the rest to stderr.
+
+Machine output never mixes with progress or notes, and the empty case is
+still valid JSON. Human output goes through rich with markup and
+highlighting off: every string from the web is printed as text, never
+interpreted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Iterable
+
+import click
+from rich.console import Console
+
+
+
+def _width(stream) -> int | None:
+    """On a terminal rich wraps to its width; into a file or a pipe lines
+    are left whole (rich would otherwise cut them at 80 columns)."""
+    if stream.isatty() or os.environ.get("COLUMNS"):
+        return None
+    return 100_000
+
+
+# Human records go to stdout, notes and progress to stderr.
+stdout = Console(highlight=False, markup=False, emoji=False, width=_width(sys.stdout))
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False, width=_width(sys.stderr))
+
+
+def output_options(*, jsonl: bool = False):
+    """Add --json (and, for list commands, --jsonl) to a command; the
+    command receives `fmt`: "human", "json" or "jsonl"."""
+
+    def decorate(command):
+        @functools.wraps(command)
+        def wrapper(*args, as_json: bool, as_jsonl: bool = False, **kwargs):
+            if as_json and as_jsonl:
+                raise click.UsageError("give --json or --jsonl, not both")
+            fmt = "json" if as_json else "jsonl" if as_jsonl else "human"
+            return command(*args, fmt=fmt, **kwargs)
+
+        wrapped = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(wrapper)
+        if jsonl:
+            wrapped = click.option(
+                "--jsonl", "as_jsonl", is_flag=True, help="Print one JSON record per line."
+            )(wrapped)
+        return wrapped
+
+    return decorate
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def print_json(value) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_jsonl(records: Iterable) -> None:
+    for record in records:
+        sys.stdout.write(dumps(record) + "\n")
+
+
+def note(message: str, *, style: str | None = None) -> None:
+    stderr.print(message, style=style)

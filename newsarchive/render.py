@@ -1,0 +1,124 @@
+"""Human output: articles, results and counts as rich renderables.
+
+Every string that came from the web passes through `for_terminal` and is
+wrapped in `rich.text.Text`, so neither control characters nor rich markup
+hidden in a headline can reach the terminal.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from newsarchive.article import Article
+from newsarchive.index.search import Hit, SearchPage, Snippet
+from newsarchive.sanitize import for_terminal
+
+_DIM = "grey50"
+
+
+def _t(value, style: str | None = None) -> Text:
+    return Text(for_terminal(str(value)) if value is not None else "", style=style or "")
+
+
+def _date(value: str | None) -> str:
+    return value[:10] if value else "undated"
+
+
+def byline(article: Article) -> str:
+    parts = [article.source, _date(article.published)]
+    if article.authors:
+        parts.append(", ".join(article.authors))
+    if article.section:
+        parts.append(article.section)
+    return " · ".join(parts)
+
+
+def article_view(article: Article, *, revisions: int = 0) -> Group:
+    header = [_t(article.title or "(untitled)", "bold")]
+    if article.subtitle:
+        header.append(_t(article.subtitle, "italic"))
+    meta = _t(byline(article), _DIM)
+    ids = _t(f"{article.id}  {article.url}", _DIM)
+    if revisions:
+        ids.append(f"  ({revisions} earlier version{'s' if revisions > 1 else ''})")
+    body = []
+    for paragraph in article.paragraphs():
+        body += [Text(""), _t(paragraph)]
+    return Group(*header, meta, ids, *body)
+
+
+def article_text(article: Article) -> str:
+    """The readable article as plain text: headline block, then the body."""
+    lines = [article.title or "(untitled)"]
+    if article.subtitle:
+        lines.append(article.subtitle)
+    lines += ["", byline(article), article.url, "", article.text]
+    return for_terminal("\n".join(lines)) + "\n"
+
+
+def snippet_text(snippet: Snippet) -> Text:
+    text = _t(snippet.text)
+    for start, end in snippet.highlights:
+        text.stylize("bold yellow", start, end)
+    return text
+
+
+def hit_view(number: int, hit: Hit) -> Group:
+    article = hit.article
+    title = Text(f"{number}. ", style="bold")
+    title.append(_t(article.title or "(untitled)", "bold"))
+    indented = [
+        _t(f"{byline(article)} · {article.id}", _DIM),
+        snippet_text(hit.snippet),
+        _t(article.url, "cyan"),
+    ]
+    return Group(title, *(Padding(line, (0, 0, 0, 3), expand=False) for line in indented), Text(""))
+
+
+def results_view(page: SearchPage) -> Group:
+    request = page.request
+    if not page.hits:
+        message = f"No results for {request.query!r}" if page.total == 0 else "No more results"
+        return Group(_t(message + (f" (of {page.total})." if page.total else ".")))
+    parts = [hit_view(request.offset + i + 1, hit) for i, hit in enumerate(page.hits)]
+    first, last = request.offset + 1, request.offset + len(page.hits)
+    footer = f"{first}–{last} of {page.total} result{'s' if page.total != 1 else ''}"
+    if last < page.total:
+        footer += f"; more with --offset {last}"
+    parts.append(_t(footer, _DIM))
+    return Group(*parts)
+
+
+def stats_view(stats: dict) -> Group:
+    summary = Text(
+        f"{stats['articles']} articles, {stats['words']:,} words,"
+        f" {stats['revisions']} earlier versions, {len(stats['sources'])} sources"
+    )
+    index = stats.get("index") or {}
+    if index:
+        state = "up to date" if index.get("behind") == 0 else f"{index.get('behind')} changes behind"
+        if not index.get("present"):
+            state = "missing (run `newsarchive reindex`)"
+        summary.append(f"; index {state}", style=_DIM)
+    sources = Table(title="By source", title_justify="left", show_edge=False)
+    for column in ("source", "articles", "oldest", "newest", "last added"):
+        sources.add_column(column, justify="right" if column == "articles" else "left")
+    months = Table(title="By month published", title_justify="left", show_edge=False)
+    for column in ("source", "month", "articles"):
+        months.add_column(column, justify="right" if column == "articles" else "left")
+    for row in stats["sources"]:
+        sources.add_row(
+            _t(row["source"]),
+            str(row["articles"]),
+            _date(row["oldest"]),
+            _date(row["newest"]),
+            (row["last_seen"] or "")[:16].replace("T", " "),
+        )
+        for month in row["months"]:
+            months.add_row(_t(row["source"]), month["month"] or "undated", str(month["articles"]))
+    if not stats["sources"]:
+        return Group(summary)
+    return Group(summary, Text(""), sources, Text(""), months)

@@ -1,0 +1,47 @@
+"""Make untrusted text from the web safe to store and to print.
+
+Web pages can carry NUL bytes, C0/C1 control codes and ANSI escape
+sequences; none of them belong in article text, and on a terminal they can
+move the cursor, rewrite the screen or set the window title.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, and the C1 block (U+0080-U+009F,
+# where U+009B is a one-character CSI on some terminals).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# An escape sequence whose ESC survived as text loses only the ESC above; the
+# parameters that followed it ("[31m") are harmless text, so they stay.
+
+# Explicit bidirectional overrides and isolates: legitimate in rich text, but
+# on a terminal they reorder what the user sees (the "Trojan Source" trick).
+# Ordinary right-to-left text needs none of them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters, keeping tabs and newlines.
+
+    A carriage return becomes a newline, so CRLF text keeps its lines.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """One line of metadata: no controls, no newlines, single spaces."""
+    if not text:
+        return ""
+    text = strip_controls(text).replace("\n", " ").replace("\t", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def for_terminal(text: str | None) -> str:
+    """Text that cannot change a terminal's state when printed."""
+    if not text:
+        return ""
+    return _BIDI_CONTROLS.sub("", strip_controls(text))

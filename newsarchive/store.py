@@ -1,0 +1,449 @@
+"""The store: SQLite, the source of truth for normalized articles.
+
+One row per article keyed by canonical URL; a revision row for every
+version a changed article replaces; and a change log whose sequence number
+only ever grows, so an index (or many, on many machines) can follow the
+store by asking for the changes after the last one it applied.
+
+WAL mode lets readers (search, show) work while a writer commits; every
+write is one transaction; a busy database is waited for, not failed on.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsarchive.article import ID_HEX_DIGITS, Article
+from newsarchive.errors import ArchiveError, ArchiveTooNew, BadInput
+from newsarchive.urls import canonicalize
+
+# How long a writer waits for another writer's transaction to finish.
+BUSY_TIMEOUT_MS = 30_000
+
+# Schema migrations, applied in order; the store's PRAGMA user_version is the
+# number applied. Append to this list, never edit an entry that has shipped.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        id              TEXT PRIMARY KEY,
+        canonical_url   TEXT NOT NULL UNIQUE,
+        url             TEXT NOT NULL,
+        source          TEXT NOT NULL,
+        site_name       TEXT,
+        title           TEXT NOT NULL,
+        subtitle        TEXT,
+        authors         TEXT NOT NULL DEFAULT '[]',
+        published       TEXT,
+        modified        TEXT,
+        section         TEXT,
+        tags            TEXT NOT NULL DEFAULT '[]',
+        language        TEXT,
+        text            TEXT NOT NULL,
+        images          TEXT NOT NULL DEFAULT '[]',
+        word_count      INTEGER NOT NULL,
+        fetched         TEXT,
+        content_hash    TEXT NOT NULL,
+        first_seen      TEXT NOT NULL,
+        last_seen       TEXT NOT NULL,
+        capture_file    TEXT,
+        capture_offset  INTEGER,
+        capture_digest  TEXT,
+        seq             INTEGER NOT NULL
+    );
+    CREATE INDEX articles_source ON articles (source);
+    CREATE INDEX articles_published ON articles (published);
+    CREATE INDEX articles_url ON articles (url);
+    CREATE TABLE revisions (
+        article_id    TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        content_hash  TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        subtitle      TEXT,
+        text          TEXT NOT NULL,
+        fetched       TEXT,
+        replaced      TEXT NOT NULL,
+        PRIMARY KEY (article_id, seq)
+    );
+    CREATE TABLE changes (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        article_id  TEXT NOT NULL,
+        op          TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+        at          TEXT NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_JSON_FIELDS = ("authors", "tags", "images")
+_ARTICLE_COLUMNS = (
+    "id url canonical_url source site_name title subtitle authors published modified "
+    "section tags language text images word_count fetched content_hash"
+).split()
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where the raw page of an article is kept: a record in a WARC file."""
+
+    file: str
+    offset: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class PutResult:
+    status: str  # "new", "updated" or "unchanged"
+    article_id: str
+    seq: int | None  # the change's sequence number; None when unchanged
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article: Article
+    first_seen: str
+    last_seen: str
+    capture: Capture | None
+    revisions: int
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    article_id: str
+
+
+class Store:
+    """Articles in SQLite. Open with `Store.open(path)`; use as a context
+    manager or call close()."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        try:
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode: a commit survives a killed process; only a
+            # power cut may lose the last transactions, never corrupt the file.
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            store = cls(db, path)
+            store._migrate()
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(
+                f"cannot open the store {path}: {error}; run `newsarchive doctor` to check it"
+            ) from None
+        return store
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema --------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ArchiveTooNew(
+                f"the store {self.path} has schema {version}, newer than this newsarchive "
+                f"understands ({SCHEMA_VERSION}); upgrade newsarchive"
+            )
+        while version < SCHEMA_VERSION:
+            with self._transaction():
+                # Re-read inside the write lock: another process may have
+                # migrated while this one waited.
+                version = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:
+                    break
+                for statement in _statements(MIGRATIONS[version]):
+                    self._db.execute(statement)
+                if version == 0:
+                    self._db.execute(
+                        "INSERT INTO meta (key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,)
+                    )
+                version += 1
+                self._db.execute(f"PRAGMA user_version = {version}")
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+    @property
+    def store_id(self) -> str:
+        """A random id made when the store was created: an index built from
+        another store (a restored backup, a new archive) can tell."""
+        return self._db.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0]
+
+    # -- writes --------------------------------------------------------------
+
+    def put(self, article: Article, *, now: str, capture: Capture | None = None) -> PutResult:
+        """Insert or update an article, in one transaction.
+
+        Unchanged content only refreshes `last_seen`; a change of any field
+        is logged for the index; a change of what readers see (title,
+        subtitle, text) also keeps the old version as a revision.
+        """
+        record = _row_values(article)
+        capture_values = (
+            (capture.file, capture.offset, capture.digest) if capture else (None, None, None)
+        )
+        with self._transaction():
+            old = self._db.execute(
+                "SELECT * FROM articles WHERE id = ?", (article.id,)
+            ).fetchone()
+            if old is not None and all(old[c] == record[c] for c in _ARTICLE_COLUMNS if c != "fetched"):
+                self._db.execute(
+                    "UPDATE articles SET last_seen = ?, fetched = coalesce(?, fetched),"
+                    " capture_file = coalesce(capture_file, ?),"
+                    " capture_offset = coalesce(capture_offset, ?),"
+                    " capture_digest = coalesce(capture_digest, ?) WHERE id = ?",
+                    (now, article.fetched, *capture_values, article.id),
+                )
+                return PutResult("unchanged", article.id, None)
+            seq = self._log_change(article.id, "put", now)
+            if old is None:
+                self._db.execute(
+                    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, first_seen, last_seen,"
+                    " capture_file, capture_offset, capture_digest, seq)"
+                    f" VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))}, ?, ?, ?, ?, ?, ?)",
+                    (*(record[c] for c in _ARTICLE_COLUMNS), now, now, *capture_values, seq),
+                )
+                return PutResult("new", article.id, seq)
+            if old["content_hash"] != article.content_hash:
+                self._db.execute(
+                    "INSERT INTO revisions (article_id, seq, content_hash, title, subtitle, text,"
+                    " fetched, replaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.id,
+                        old["seq"],
+                        old["content_hash"],
+                        old["title"],
+                        old["subtitle"],
+                        old["text"],
+                        old["fetched"],
+                        now,
+                    ),
+                )
+            assignments = ", ".join(f"{c} = ?" for c in _ARTICLE_COLUMNS if c != "id")
+            self._db.execute(
+                f"UPDATE articles SET {assignments}, last_seen = ?, seq = ?,"
+                " capture_file = coalesce(?, capture_file),"
+                " capture_offset = coalesce(?, capture_offset),"
+                " capture_digest = coalesce(?, capture_digest) WHERE id = ?",
+                (
+                    *(record[c] for c in _ARTICLE_COLUMNS if c != "id"),
+                    now,
+                    seq,
+                    *capture_values,
+                    article.id,
+                ),
+            )
+            return PutResult("updated", article.id, seq)
+
+    def delete(self, article_id: str, *, now: str) -> bool:
+        with self._transaction():
+            gone = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
+            if gone:
+                self._log_change(article_id, "delete", now)
+            return bool(gone)
+
+    def _log_change(self, article_id: str, op: str, now: str) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO changes (article_id, op, at) VALUES (?, ?, ?)", (article_id, op, now)
+        )
+        return cursor.lastrowid
+
+    # -- reads ---------------------------------------------------------------
+
+    def last_seq(self) -> int:
+        row = self._db.execute("SELECT max(seq) FROM changes").fetchone()
+        return row[0] or 0
+
+    def changes_since(self, seq: int, limit: int | None = None) -> list[Change]:
+        """Articles changed after `seq`, each once with its latest change,
+        oldest first. Whether it was put or deleted is what the articles
+        table holds now, so a follower applies current state, never history.
+        """
+        rows = self._db.execute(
+            "SELECT max(seq) AS seq, article_id FROM changes WHERE seq > ?"
+            " GROUP BY article_id ORDER BY seq LIMIT ?",
+            (seq, limit if limit else -1),
+        ).fetchall()
+        return [Change(row["seq"], row["article_id"]) for row in rows]
+
+    def count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def get(self, article_id: str) -> StoredArticle | None:
+        row = self._db.execute(
+            "SELECT *, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id) AS revs"
+            " FROM articles a WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def get_many(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """Articles by id (missing ids are left out), in one query."""
+        ids = list(article_ids)
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            placeholders = ", ".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT * FROM articles WHERE id IN ({placeholders})", chunk
+            ):
+                found[row["id"]] = _article(row)
+        return found
+
+    def resolve(self, ref: str) -> str | None:
+        """The id an article reference names: an id, a unique id prefix of at
+        least 6 digits, a URL as fetched or a canonical URL."""
+        ref = ref.strip()
+        if _is_id_prefix(ref):
+            rows = self._db.execute(
+                "SELECT id FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+                (ref.lower(), ref.lower() + "g"),
+            ).fetchall()
+            if len(rows) == 1:
+                return rows[0]["id"]
+            if len(rows) > 1:
+                raise BadInput(f"'{ref}' is the start of several article ids; give more digits")
+        for column, value in (("canonical_url", canonicalize(ref)), ("url", ref)):
+            row = self._db.execute(f"SELECT id FROM articles WHERE {column} = ?", (value,)).fetchone()
+            if row:
+                return row["id"]
+        return None
+
+    def iter_articles(self, *, source: str | None = None, batch: int = 500) -> Iterator[Article]:
+        """Every article, oldest first, read in batches so memory stays flat."""
+        last = ""
+        while True:
+            query = "SELECT * FROM articles WHERE id > ?"
+            params: list = [last]
+            if source:
+                query += " AND source = ?"
+                params.append(source)
+            rows = self._db.execute(query + " ORDER BY id LIMIT ?", (*params, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article(row)
+            last = rows[-1]["id"]
+
+    def capture_of(self, article_id: str) -> tuple[str, Capture | None] | None:
+        """(content hash, capture) of a stored article, None if not stored."""
+        row = self._db.execute(
+            "SELECT content_hash, capture_file, capture_offset, capture_digest"
+            " FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        capture = (
+            Capture(row["capture_file"], row["capture_offset"], row["capture_digest"])
+            if row["capture_file"]
+            else None
+        )
+        return row["content_hash"], capture
+
+    def stats(self) -> dict:
+        """Counts by source and by month of publication."""
+        db = self._db
+        per_source = db.execute(
+            "SELECT source, count(*) AS articles, min(published) AS oldest,"
+            " max(published) AS newest, max(last_seen) AS last_seen"
+            " FROM articles GROUP BY source ORDER BY articles DESC, source"
+        ).fetchall()
+        per_month = db.execute(
+            "SELECT source, substr(published, 1, 7) AS month, count(*) AS articles"
+            " FROM articles GROUP BY source, month ORDER BY source, month"
+        ).fetchall()
+        months: dict[str, list[dict]] = {}
+        for row in per_month:
+            months.setdefault(row["source"], []).append(
+                {"month": row["month"], "articles": row["articles"]}
+            )
+        totals = db.execute(
+            "SELECT count(*), coalesce(sum(word_count), 0) FROM articles"
+        ).fetchone()
+        return {
+            "articles": totals[0],
+            "words": totals[1],
+            "revisions": db.execute("SELECT count(*) FROM revisions").fetchone()[0],
+            "sources": [
+                {
+                    "source": row["source"],
+                    "articles": row["articles"],
+                    "oldest": row["oldest"],
+                    "newest": row["newest"],
+                    "last_seen": row["last_seen"],
+                    "months": months.get(row["source"], []),
+                }
+                for row in per_source
+            ],
+        }
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+    IMMEDIATE takes the write lock at the start, so two writers queue on the
+    busy timeout instead of failing halfway with "database is locked".
+    """
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self):
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb):
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _is_id_prefix(ref: str) -> bool:
+    return 6 <= len(ref) <= ID_HEX_DIGITS and all(c in "0123456789abcdefABCDEF" for c in ref)
+
+
+def _row_values(article: Article) -> dict:
+    record = article.to_dict()
+    for name in _JSON_FIELDS:
+        record[name] = json.dumps(record[name], ensure_ascii=False)
+    return record
+
+
+def _article(row: sqlite3.Row) -> Article:
+    record = {name: row[name] for name in _ARTICLE_COLUMNS}
+    for name in _JSON_FIELDS:
+        record[name] = json.loads(record[name])
+    return Article.from_dict(record)
+
+
+def _stored(row: sqlite3.Row) -> StoredArticle:
+    capture = (
+        Capture(row["capture_file"], row["capture_offset"], row["capture_digest"])
+        if row["capture_file"]
+        else None
+    )
+    return StoredArticle(_article(row), row["first_seen"], row["last_seen"], capture, row["revs"])
