@@ -517,8 +517,15 @@ def export(ctx, query, source, author, since, until, fmt: str, output: str) -> N
     archive = _archive(ctx)
     request = _request(" ".join(query), source, author, since, until, sort="newest", limit=0)
     with archive.open_store() as store:
-        with click.open_file(output, "w", encoding="utf-8", newline="") as stream:
-            count = write_records(archive.index_dir, store, request, fmt, stream)
+        if output == "-":
+            count = write_records(archive.index_dir, store, request, fmt, sys.stdout)
+        else:
+            try:
+                stream = open(output, "w", encoding="utf-8", newline="")
+            except OSError as error:
+                raise BadInput(f"cannot write {output}: {error.strerror}") from None
+            with stream:
+                count = write_records(archive.index_dir, store, request, fmt, stream)
     note(f"exported {count} articles")
 
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and the C1 block (U+0080-U+009F,
-# where U+009B is a one-character CSI on some terminals).
+# Whole terminal escape sequences: CSI ("ESC [ 31 m", or the one-character
+# CSI U+009B), OSC ("ESC ] 0 ; title BEL", which sets a window title), and
+# two-character escapes. Removed whole, so no "[31m" residue is left.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[@-Z\\-_]"
+)
+# C0 controls except tab and newline, DEL, and the C1 block (U+0080-U+009F).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# An escape sequence whose ESC survived as text loses only the ESC above; the
-# parameters that followed it ("[31m") are harmless text, so they stay.
 
 # Explicit bidirectional overrides and isolates: legitimate in rich text, but
 # on a terminal they reorder what the user sees (the "Trojan Source" trick).
@@ -24,12 +29,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def strip_controls(text: str) -> str:
-    """Remove control characters, keeping tabs and newlines.
+    """Remove escape sequences and control characters, keeping tabs and
+    newlines.
 
     A carriage return becomes a newline, so CRLF text keeps its lines.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub("", text)
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 def clean_line(text: str | None) -> str:

@@ -103,7 +103,8 @@ def parse_query(text: str, schema=None):
         )
     schema = schema or build_schema()
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema)
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # +word / -word only at the start of a word: "state-run" stays one term.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)"))
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     try:
         query = parser.parse(text)

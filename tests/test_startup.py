@@ -1,0 +1,35 @@
+"""`newsarchive search` starts fast: no crawler or extractor on its path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("trafilatura", "scrapy", "twisted", "warcio", "lxml", "htmldate", "py3langid")
+
+PROBE = """
+import json, sys
+from newsarchive.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="newsarchive")
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def test_search_imports_nothing_heavy(na, tmp_path):
+    from newsarchive.demo.site import article_pages
+
+    page = article_pages()[0]
+    na("add", "-", "--url", page.url, input=page.html)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "--archive", str(na.archive), "search", "bridge", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert json.loads(result.stdout)["total"] == 1
+    modules = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    assert not modules & set(HEAVY), modules & set(HEAVY)
