@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -131,21 +132,38 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return cls._connect(path)
+            except sqlite3.OperationalError as error:
+                # Switching a new database to WAL takes a lock that SQLite
+                # does not wait for: two processes creating the archive at
+                # once see "locked" here, and simply try again.
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise ArchiveError(f"cannot open the store {path}: {error}") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as error:
+                raise ArchiveError(
+                    f"cannot open the store {path}: {error}; run `newsarchive doctor` to check it"
+                ) from None
+
+    @classmethod
+    def _connect(cls, path: Path) -> Store:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
-            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             db.row_factory = sqlite3.Row
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA journal_mode = WAL")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
             # NORMAL in WAL mode: a commit survives a killed process; only a
             # power cut may lose the last transactions, never corrupt the file.
             db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA foreign_keys = ON")
             store = cls(db, path)
             store._migrate()
-        except sqlite3.DatabaseError as error:
-            raise ArchiveError(
-                f"cannot open the store {path}: {error}; run `newsarchive doctor` to check it"
-            ) from None
+        except BaseException:
+            db.close()
+            raise
         return store
 
     def close(self) -> None:

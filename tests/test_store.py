@@ -187,3 +187,29 @@ def test_two_writers_queue_instead_of_failing(tmp_path):
     with Store.open(path) as store:
         assert store.count() == 120
         assert store.last_seq() == 120
+
+
+def test_processes_creating_the_store_at_once_do_not_fail(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "new.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    workers = [context.Process(target=_open_and_identify, args=(path, start, results)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    start.set()  # all open the new store at the same moment
+    outcomes = [results.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join()
+    assert all(not o.startswith("error") for o in outcomes), outcomes
+    assert len(set(outcomes)) == 1
+
+
+def _open_and_identify(path, start, results):
+    start.wait()
+    try:
+        with Store.open(path) as store:
+            results.put(store.store_id)
+    except Exception as error:
+        results.put(f"error: {error}")
