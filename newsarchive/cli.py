@@ -72,8 +72,8 @@ class Archived(click.Group):
 def cli(ctx: click.Context, archive: Path | None) -> None:
     """Keep a personal, searchable archive of the news.
 
-    Saved pages and crawls are normalized into clean articles, kept with
-    their raw capture, and indexed for instant full-text search.
+    Saved news pages are normalized into clean articles, kept with their
+    raw capture, and indexed for instant full-text search.
 
     \b
     Start with:  newsarchive demo
@@ -476,7 +476,7 @@ def reindex(ctx, fmt: str) -> None:
     if fmt == "json":
         print_json({"indexed": count, "seconds": round(seconds, 3)})
     else:
-        stdout.print(f"indexed {count} articles in {seconds:.1f} s")
+        stdout.print(f"indexed {count} article{'s' if count != 1 else ''} in {seconds:.1f} s")
 
 
 # -- export ----------------------------------------------------------------

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from courlan import normalize_url
-
 
 def canonicalize(url: str) -> str:
     """Normalize a URL so that trivially different forms compare equal.
@@ -14,6 +12,9 @@ def canonicalize(url: str) -> str:
     tracking parameters (``utm_*``, ``fbclid``...) and sorts the query;
     keeps every other parameter, because some sites put the article id there.
     """
+    # courlan pulls in urllib3 and http.client: kept off the search path.
+    from courlan import normalize_url
+
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):

@@ -111,7 +111,7 @@ def test_reindex_after_deleting_the_index_answers_the_same(na, with_sample, arch
     shutil.rmtree(archive_dir / "index")
     missing = na("search", "Kassam", code=1)
     assert "newsarchive reindex" in missing.stderr
-    assert "indexed 1 articles" in na("reindex").stdout
+    assert "indexed 1 article in" in na("reindex").stdout
     assert {q: na.json("search", q) for q in queries} == before
 
 
