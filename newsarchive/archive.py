@@ -1,10 +1,10 @@
 """The archive directory and what lives in it (DESIGN.md, "Archive layout").
 
-    ARCHIVE/
-      store.sqlite3   normalized articles, revisions, change log (the truth)
-      warc/           raw captures, append-only
-      index/          Whoosh index, derived from the store
-      writer.lock     held by the process writing the index
+ARCHIVE/
+  store.sqlite3   normalized articles, revisions, change log (the truth)
+  warc/           raw captures, append-only
+  index/          Whoosh index, derived from the store
+  writer.lock     held by the process writing the index
 """
 
 from __future__ import annotations

@@ -51,9 +51,7 @@ class Article:
         # article whose id, count or hash disagree with its content.
         object.__setattr__(self, "id", article_id(self.canonical_url))
         object.__setattr__(self, "word_count", count_words(self.text))
-        object.__setattr__(
-            self, "content_hash", content_hash(self.title, self.subtitle, self.text)
-        )
+        object.__setattr__(self, "content_hash", content_hash(self.title, self.subtitle, self.text))
 
     def to_dict(self) -> dict:
         """The JSON record, fields in contract order."""

@@ -16,7 +16,7 @@ import io
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsarchive import __version__
@@ -45,7 +45,7 @@ class CaptureWriter:
         self._writer = None
         self._name = ""
         self._serial = 0
-        self._stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self._stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
 
     def __enter__(self) -> CaptureWriter:
         return self
@@ -62,9 +62,7 @@ class CaptureWriter:
         self, uri: str, payload: bytes, *, content_type: str = "text/html", date: str | None = None
     ) -> Capture:
         """Keep a page that came from a file or a pipe, not from HTTP."""
-        from warcio.warcwriter import WARCWriter
-
-        writer = self._current(WARCWriter)
+        writer = self._current()
         headers = {"WARC-Date": date} if date else {}
         record = writer.create_warc_record(
             uri,
@@ -85,14 +83,16 @@ class CaptureWriter:
             raise CaptureError(f"cannot write the capture to {self._name}: {error.strerror}") from None
         return Capture(self._name, offset, payload_digest(payload))
 
-    def _current(self, writer_class):
+    def _current(self):
         if self._file is not None and self._file.tell() >= self.max_bytes:
             self.close()
         if self._file is None:
-            self._open_next(writer_class)
+            self._open_next()
         return self._writer
 
-    def _open_next(self, writer_class) -> None:
+    def _open_next(self) -> None:
+        from warcio.warcwriter import WARCWriter
+
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             while True:
@@ -101,13 +101,13 @@ class CaptureWriter:
                 try:
                     # "x": never reuse a name, even one left by a process
                     # with the same pid in the same second.
-                    self._file = open(self.directory / self._name, "xb")
+                    self._file = open(self.directory / self._name, "xb")  # noqa: SIM115 (closed in close())
                     break
                 except FileExistsError:
                     continue
         except OSError as error:
             raise CaptureError(f"cannot create a WARC file in {self.directory}: {error.strerror}") from None
-        self._writer = writer_class(self._file, gzip=True, warc_version="WARC/1.1")
+        self._writer = WARCWriter(self._file, gzip=True, warc_version="WARC/1.1")
         info = self._writer.create_warcinfo_record(
             self._name,
             {
@@ -152,5 +152,7 @@ def read_capture(directory: Path, capture: Capture) -> CapturedPage:
     except FileNotFoundError:
         raise CaptureError(f"the capture file {path} is missing") from None
     except (OSError, ArchiveLoadFailed, EOFError, ValueError) as error:
-        raise CaptureError(f"the capture in {path} at offset {capture.offset} is unreadable: {error}") from None
+        raise CaptureError(
+            f"the capture in {path} at offset {capture.offset} is unreadable: {error}"
+        ) from None
     return CapturedPage(uri, date, content_type, payload)

@@ -126,8 +126,8 @@ def extract(file: str, url: str | None, fmt: str) -> None:
       newsarchive extract page.html --url https://example.com/2024/story --json
       curl -s https://example.com/story | newsarchive extract - --json
     """
-    from newsarchive.extract import extract_article
     from newsarchive.errors import NoArticle
+    from newsarchive.extract import extract_article
 
     try:
         article = extract_article(_read_page(file), url)
@@ -151,7 +151,9 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     for path in paths:
         if path != "-" and Path(path).is_dir():
             found = sorted(
-                str(p) for p in Path(path).rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES)
+                str(p)
+                for p in Path(path).rglob("*")
+                if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES)
             )
             if not found:
                 raise BadInput(f"{path} holds no saved pages ({', '.join(PAGE_SUFFIXES)})")
@@ -277,7 +279,9 @@ def _filter_options(command):
         [
             click.option("--source", help="Only this site, e.g. jpost.com."),
             click.option("--author", help="Only articles by this author (a name or part of one)."),
-            click.option("--since", metavar="DATE", help="Published on or after DATE (2013, 2013-04, 2013-04-05)."),
+            click.option(
+                "--since", metavar="DATE", help="Published on or after DATE (2013, 2013-04, 2013-04-05)."
+            ),
             click.option("--until", metavar="DATE", help="Published on or before DATE (same forms)."),
         ]
     ):
@@ -310,7 +314,9 @@ def _request(query, source, author, since, until, sort="relevance", limit=10, of
     show_default=True,
     help="Order of results.",
 )
-@click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Results to show.")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Results to show."
+)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Results to skip (for the next page).")
 @output_options(jsonl=True)
 @click.pass_context
@@ -521,7 +527,7 @@ def export(ctx, query, source, author, since, until, fmt: str, output: str) -> N
             count = write_records(archive.index_dir, store, request, fmt, sys.stdout)
         else:
             try:
-                stream = open(output, "w", encoding="utf-8", newline="")
+                stream = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115 (with below)
             except OSError as error:
                 raise BadInput(f"cannot write {output}: {error.strerror}") from None
             with stream:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from newsarchive.errors import BadDate
 
@@ -48,12 +48,12 @@ def utc(value: str | None) -> datetime | None:
     if parsed is None:
         return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -77,16 +77,12 @@ def parse_bound(text: str) -> DateBound:
         if match := _MONTH.match(value):
             year, month = int(match.group(1)), int(match.group(2))
             last = calendar.monthrange(year, month)[1]
-            return DateBound(
-                datetime(year, month, 1), datetime(year, month, last, 23, 59, 59)
-            )
+            return DateBound(datetime(year, month, 1), datetime(year, month, last, 23, 59, 59))
         parsed = parse_iso(value)
     except ValueError:
         parsed = None
     if parsed is None:
-        raise BadDate(
-            f"'{text}' is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 date-time"
-        )
+        raise BadDate(f"'{text}' is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 date-time")
     parsed = parsed.replace(tzinfo=None)
     if len(value) == 10:
         return DateBound(parsed, parsed + timedelta(days=1) - timedelta(seconds=1))

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsarchive.errors import ArchiveBusy
@@ -52,7 +52,7 @@ class WriterLock:
             "pid": os.getpid(),
             "command": " ".join(["newsarchive", *sys.argv[1:2]]) or "newsarchive",
             "purpose": self.purpose,
-            "since": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "since": datetime.now(UTC).replace(microsecond=0).isoformat(),
         }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(holder).encode("utf-8"), 0)

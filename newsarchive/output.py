@@ -18,7 +18,6 @@ import click
 from rich.console import Console
 
 
-
 def _width(stream) -> int | None:
     """On a terminal rich wraps to its width; into a file or a pipe lines
     are left whole (rich would otherwise cut them at 80 columns)."""

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsarchive.article import ID_HEX_DIGITS, Article
+from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
 from newsarchive.errors import ArchiveError, ArchiveTooNew, BadInput
 from newsarchive.urls import canonicalize
 
@@ -85,10 +85,8 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _JSON_FIELDS = ("authors", "tags", "images")
-_ARTICLE_COLUMNS = (
-    "id url canonical_url source site_name title subtitle authors published modified "
-    "section tags language text images word_count fetched content_hash"
-).split()
+# The article record's fields are the articles table's columns, one for one.
+_ARTICLE_COLUMNS = RECORD_FIELDS
 
 
 @dataclass(frozen=True)
@@ -219,13 +217,9 @@ class Store:
         subtitle, text) also keeps the old version as a revision.
         """
         record = _row_values(article)
-        capture_values = (
-            (capture.file, capture.offset, capture.digest) if capture else (None, None, None)
-        )
+        capture_values = (capture.file, capture.offset, capture.digest) if capture else (None, None, None)
         with self._transaction():
-            old = self._db.execute(
-                "SELECT * FROM articles WHERE id = ?", (article.id,)
-            ).fetchone()
+            old = self._db.execute("SELECT * FROM articles WHERE id = ?", (article.id,)).fetchone()
             if old is not None and all(old[c] == record[c] for c in _ARTICLE_COLUMNS if c != "fetched"):
                 self._db.execute(
                     "UPDATE articles SET last_seen = ?, fetched = coalesce(?, fetched),"
@@ -324,9 +318,7 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             placeholders = ", ".join("?" * len(chunk))
-            for row in self._db.execute(
-                f"SELECT * FROM articles WHERE id IN ({placeholders})", chunk
-            ):
+            for row in self._db.execute(f"SELECT * FROM articles WHERE id IN ({placeholders})", chunk):
                 found[row["id"]] = _article(row)
         return found
 
@@ -349,16 +341,13 @@ class Store:
                 return row["id"]
         return None
 
-    def iter_articles(self, *, source: str | None = None, batch: int = 500) -> Iterator[Article]:
-        """Every article, oldest first, read in batches so memory stays flat."""
+    def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
+        """Every article in id order, read in batches so memory stays flat."""
         last = ""
         while True:
-            query = "SELECT * FROM articles WHERE id > ?"
-            params: list = [last]
-            if source:
-                query += " AND source = ?"
-                params.append(source)
-            rows = self._db.execute(query + " ORDER BY id LIMIT ?", (*params, batch)).fetchall()
+            rows = self._db.execute(
+                "SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -368,8 +357,7 @@ class Store:
     def capture_of(self, article_id: str) -> tuple[str, Capture | None] | None:
         """(content hash, capture) of a stored article, None if not stored."""
         row = self._db.execute(
-            "SELECT content_hash, capture_file, capture_offset, capture_digest"
-            " FROM articles WHERE id = ?",
+            "SELECT content_hash, capture_file, capture_offset, capture_digest FROM articles WHERE id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
@@ -395,12 +383,8 @@ class Store:
         ).fetchall()
         months: dict[str, list[dict]] = {}
         for row in per_month:
-            months.setdefault(row["source"], []).append(
-                {"month": row["month"], "articles": row["articles"]}
-            )
-        totals = db.execute(
-            "SELECT count(*), coalesce(sum(word_count), 0) FROM articles"
-        ).fetchone()
+            months.setdefault(row["source"], []).append({"month": row["month"], "articles": row["articles"]})
+        totals = db.execute("SELECT count(*), coalesce(sum(word_count), 0) FROM articles").fetchone()
         return {
             "articles": totals[0],
             "words": totals[1],

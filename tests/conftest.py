@@ -50,7 +50,11 @@ class Cli:
         if code is not None:
             assert result.exit_code == code, (
                 f"exit {result.exit_code}, wanted {code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
-                + (f"\n{result.exc_info}" if result.exception and not isinstance(result.exception, SystemExit) else "")
+                + (
+                    f"\n{result.exc_info}"
+                    if result.exception and not isinstance(result.exception, SystemExit)
+                    else ""
+                )
             )
         return result
 

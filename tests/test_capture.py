@@ -11,7 +11,7 @@ from newsarchive.store import Capture
 
 
 def test_write_and_read_back(tmp_path):
-    payload = "<html><body>Café “quoted”</body></html>".encode("utf-8")
+    payload = "<html><body>Café “quoted”</body></html>".encode()
     with CaptureWriter(tmp_path) as writer:
         capture = writer.write_resource("https://example.com/a", payload, date="2024-01-02T03:04:05Z")
     page = read_capture(tmp_path, capture)
@@ -28,7 +28,11 @@ def test_files_are_standard_warc_with_a_warcinfo_first(tmp_path):
     (path,) = tmp_path.glob("*.warc.gz")
     with open(path, "rb") as stream:
         records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(stream)]
-    assert records == [("warcinfo", None), ("resource", "https://example.com/a"), ("resource", "https://example.com/b")]
+    assert records == [
+        ("warcinfo", None),
+        ("resource", "https://example.com/a"),
+        ("resource", "https://example.com/b"),
+    ]
     with open(path, "rb") as stream:
         version = next(iter(ArchiveIterator(stream))).rec_headers.protocol
     assert version == "WARC/1.1"
@@ -39,7 +43,9 @@ def test_rotation_by_size_and_no_file_when_nothing_is_captured(tmp_path):
         pass
     assert not (tmp_path / "empty").exists()
     with CaptureWriter(tmp_path, max_bytes=2_000) as writer:
-        captures = [writer.write_resource(f"https://example.com/{n}", bytes(range(256)) * 8) for n in range(5)]
+        captures = [
+            writer.write_resource(f"https://example.com/{n}", bytes(range(256)) * 8) for n in range(5)
+        ]
     assert len({c.file for c in captures}) > 1
     for n, capture in enumerate(captures):
         assert read_capture(tmp_path, capture).uri == f"https://example.com/{n}"

@@ -130,7 +130,9 @@ def test_add_updates_a_changed_page_and_keeps_the_old_version(na, tmp_path):
     path = tmp_path / "bridge.html"
     path.write_bytes(page.html)
     na("add", str(path))
-    path.write_bytes(page.html.replace(b"Harbour bridge reopens after two-year repair", b"Harbour bridge reopens at last"))
+    path.write_bytes(
+        page.html.replace(b"Harbour bridge reopens after two-year repair", b"Harbour bridge reopens at last")
+    )
     result = na("add", str(path), "--jsonl")
     assert json.loads(result.stdout)["status"] == "updated"
     assert search_titles(na, "title:last") == ["Harbour bridge reopens at last"]
@@ -242,7 +244,10 @@ def test_export_jsonl_csv_and_query(na, with_demo, tmp_path):
     assert len(rows) == 8 and rows[0].keys() == set(RECORD_FIELDS)
     authors = {row["authors"] for row in rows}
     assert "Tom Okafor; Maya Lindqvist" in authors
-    queried = [json.loads(line)["title"] for line in na("export", "ferry OR ferries", "--since", "2025").stdout.splitlines()]
+    queried = [
+        json.loads(line)["title"]
+        for line in na("export", "ferry OR ferries", "--since", "2025").stdout.splitlines()
+    ]
     assert queried == [
         "Ferry operator raises fares as fuel costs climb",
         "Storm warnings issued as winter gale approaches the coast",

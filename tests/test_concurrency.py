@@ -43,7 +43,9 @@ def test_search_keeps_answering_while_another_process_adds(archive_dir, tmp_path
     thread.start()
     totals = []
     while thread.is_alive() or len(totals) < 3:
-        result = run_newsarchive("--archive", str(archive_dir), "search", "harbour OR council OR seals", "--json")
+        result = run_newsarchive(
+            "--archive", str(archive_dir), "search", "harbour OR council OR seals", "--json"
+        )
         assert result.returncode == 0, result.stderr.decode()
         totals.append(json.loads(result.stdout)["total"])
     thread.join()
@@ -71,7 +73,9 @@ def test_two_writers_at_once_both_succeed(archive_dir, tmp_path):
         assert result.returncode == 0, result.stderr.decode()
     stats = json.loads(run_newsarchive("--archive", str(archive_dir), "stats", "--json").stdout)
     assert stats["articles"] == 24 and stats["index"]["behind"] == 0
-    search = json.loads(run_newsarchive("--archive", str(archive_dir), "search", "part", "--json", "--limit", "50").stdout)
+    search = json.loads(
+        run_newsarchive("--archive", str(archive_dir), "search", "part", "--json", "--limit", "50").stdout
+    )
     assert search["total"] == 24
 
 
@@ -81,7 +85,10 @@ def test_busy_archive_is_reported_with_its_holder_and_nothing_is_lost(archive_di
     archive_dir.mkdir()
     with archive.writer_lock("a test holding the archive"):
         result = run_newsarchive(
-            "--archive", str(archive_dir), "add", str(tmp_path / "pages"),
+            "--archive",
+            str(archive_dir),
+            "add",
+            str(tmp_path / "pages"),
             env={"NEWSARCHIVE_LOCK_TIMEOUT": "0.5"},
         )
         assert result.returncode == 1

@@ -179,7 +179,8 @@ def test_oversized_page_is_refused_before_parsing():
 
 def test_canonical_pointing_at_the_home_page_is_ignored():
     body = page("meta-only.html").replace(
-        b'<meta property="og:url"', b'<link rel="canonical" href="https://news.northshore-courier.example/"><meta property="og:url"'
+        b'<meta property="og:url"',
+        b'<link rel="canonical" href="https://news.northshore-courier.example/"><meta property="og:url"',
     )
     article = extract(body, "https://news.northshore-courier.example/coast/tanker-aground-wend")
     assert article.canonical_url.endswith("/coast/tanker-aground-wend")

@@ -118,13 +118,17 @@ def test_sorting_by_date(indexed):
 def test_limit_offset_and_total(indexed):
     index_dir, store = indexed
     everything = titles(indexed, "source:harbour-herald.example", sort="newest", limit=20)
-    page = search(index_dir, store, SearchRequest("source:harbour-herald.example", sort="newest", limit=3, offset=3))
+    page = search(
+        index_dir, store, SearchRequest("source:harbour-herald.example", sort="newest", limit=3, offset=3)
+    )
     assert page.total == 8
     assert [h.article.title for h in page.hits] == everything[3:6]
 
 
 def test_filters_source_and_author(indexed):
-    assert titles(indexed, "harbour", source="harbour-herald.example", author="Sara Nilsen", sort="oldest") == [
+    assert titles(
+        indexed, "harbour", source="harbour-herald.example", author="Sara Nilsen", sort="oldest"
+    ) == [
         "Researchers count more seals on the estuary sandbanks",
         "Storm warnings issued as winter gale approaches the coast",
     ]
@@ -160,7 +164,9 @@ def test_bad_queries_are_refused_with_a_reason():
 def test_since_after_until_is_refused(indexed):
     index_dir, store = indexed
     with pytest.raises(BadQuery, match="--since is after --until"):
-        search(index_dir, store, SearchRequest("harbour", since=parse_bound("2025"), until=parse_bound("2024")))
+        search(
+            index_dir, store, SearchRequest("harbour", since=parse_bound("2025"), until=parse_bound("2024"))
+        )
 
 
 def test_index_follows_updates_and_deletions(indexed, demo_articles):

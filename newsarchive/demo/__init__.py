@@ -52,7 +52,9 @@ def run_demo(flag: Path | None) -> None:
         )
         for query, sort in DEMO_SEARCHES:
             stdout.print(f"$ newsarchive search '{query}' --sort {sort}", style="cyan")
-            stdout.print(results_view(search(archive.index_dir, store, SearchRequest(query, sort=sort, limit=3))))
+            stdout.print(
+                results_view(search(archive.index_dir, store, SearchRequest(query, sort=sort, limit=3)))
+            )
     first = next(o.article_id for o in outcomes if o.article_id)
     stdout.print("Try it yourself:", style="bold")
     for command in (

@@ -83,7 +83,10 @@ def extract_article(
         raise NoArticle("no-text", "no article text found in the page")
     words = len(body.split())
     if words < MIN_ARTICLE_WORDS:
-        raise NoArticle("too-short", f"the page's text is too short for an article ({words} word{'s' if words != 1 else ''})")
+        raise NoArticle(
+            "too-short",
+            f"the page's text is too short for an article ({words} word{'s' if words != 1 else ''})",
+        )
     canonical = canonicalize(meta.canonical_url or url or _content_urn(body))
     return Article(
         url=url or canonical,

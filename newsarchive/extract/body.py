@@ -127,7 +127,7 @@ BYLINE_MAX_NAME_WORDS = 7
 
 
 def _is_byline(paragraph: str, authors: tuple[str, ...]) -> bool:
-    """"By Jane Doe, Reuters | April 5" style lines, but not "By noon, ..."."""
+    """ "By Jane Doe, Reuters | April 5" style lines, but not "By noon, ..."."""
     words = paragraph.split()
     if len(words) > PROMO_MAX_WORDS:
         return False

@@ -87,18 +87,22 @@ class Metadata:
 
 def read_metadata(tree: HtmlElement, declared: Declared, url: str | None) -> Metadata:
     ld = declared.jsonld or {}
-    site_name = clean_line(
-        jsonld_text(ld.get("publisher"))
-        or declared.first("og:site_name", "application-name", "twitter:site")
-    ) or None
+    site_name = (
+        clean_line(
+            jsonld_text(ld.get("publisher"))
+            or declared.first("og:site_name", "application-name", "twitter:site")
+        )
+        or None
+    )
     image = ld.get("image")
     image_url = jsonld_text(image.get("url") if isinstance(image, dict) else image)
     image_caption = jsonld_text(image.get("caption")) if isinstance(image, dict) else None
     image_url = image_url or declared.first("og:image", "og:image:url", "twitter:image")
     base = url or declared.canonical
-    section = clean_line(
-        jsonld_text(ld.get("articleSection")) or declared.first("article:section", "section")
-    ) or None
+    section = (
+        clean_line(jsonld_text(ld.get("articleSection")) or declared.first("article:section", "section"))
+        or None
+    )
     host = urlsplit(base).hostname if base else None
     return Metadata(
         title=choose_title(tree, declared, site_name, section, host),
@@ -148,8 +152,7 @@ def strip_site_name(title: str, *names: str | None) -> str:
         if len(key) < 3:
             return False
         return any(
-            key == name or key in name or (name in key and len(key) <= 1.5 * len(name))
-            for name in keys
+            key == name or key in name or (name in key and len(key) <= 1.5 * len(name)) for name in keys
         )
 
     while len(parts) > 1 and is_affix(parts[-1]):
@@ -164,9 +167,7 @@ def strip_site_name(title: str, *names: str | None) -> str:
     return title[start:end].strip()
 
 
-def choose_title(
-    tree: HtmlElement, declared: Declared, *affixes: str | None
-) -> str:
+def choose_title(tree: HtmlElement, declared: Declared, *affixes: str | None) -> str:
     """The headline: the declared one, confirmed by the page's <h1> if possible.
 
     JSON-LD headlines are sometimes truncated and og:title often carries the
@@ -335,7 +336,7 @@ def split_credit(caption: str) -> tuple[str, str | None]:
         match = pattern.search(caption)
         if match:
             credit = match.group("credit").strip(" .)")
-            rest = (caption[: match.start()] + caption[match.end():]).strip(" .,-–—|")
+            rest = (caption[: match.start()] + caption[match.end() :]).strip(" .,-–—|")
             return rest, credit or None
     return caption, None
 

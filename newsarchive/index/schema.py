@@ -52,10 +52,7 @@ class _ValueGapFilter(Filter):
 
 def _listed():
     return (
-        RegexTokenizer(r"\w+(\.?\w+)*|\|")
-        | _ValueGapFilter()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
+        RegexTokenizer(r"\w+(\.?\w+)*|\|") | _ValueGapFilter() | LowercaseFilter() | CharsetFilter(accent_map)
     )
 
 

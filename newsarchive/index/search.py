@@ -94,7 +94,11 @@ def parse_query(text: str, schema=None):
     if not text or not text.strip():
         raise BadQuery("the query is empty: give words to search for, e.g. newsarchive search climate")
     unknown = sorted(
-        {m.group(1) for m in _FIELD_PREFIX.finditer(text) if m.group(1) and m.group(1).lower() not in _KNOWN_FIELDS}
+        {
+            m.group(1)
+            for m in _FIELD_PREFIX.finditer(text)
+            if m.group(1) and m.group(1).lower() not in _KNOWN_FIELDS
+        }
     )
     if unknown:
         raise BadQuery(
@@ -104,12 +108,16 @@ def parse_query(text: str, schema=None):
     schema = schema or build_schema()
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema)
     # +word / -word only at the start of a word: "state-run" stays one term.
-    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)"))
+    parser.add_plugin(
+        qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)")
+    )
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     try:
         query = parser.parse(text)
     except Exception as error:  # Whoosh raises assorted types on odd input
-        raise BadQuery(f"cannot understand the query ({error}); put words in quotes to search them literally") from None
+        raise BadQuery(
+            f"cannot understand the query ({error}); put words in quotes to search them literally"
+        ) from None
     if query is NullQuery or isinstance(query, type(NullQuery)):
         raise BadQuery("the query has no searchable words; give at least one word or number")
     return query
