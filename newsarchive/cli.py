@@ -114,6 +114,13 @@ def _read_page(path: str) -> bytes:
     return data
 
 
+def _check_url(url: str | None) -> None:
+    from newsarchive.urls import is_web_url
+
+    if url is not None and not is_web_url(url):
+        raise BadInput(f"--url {url!r} is not a web address; give the page's http(s) URL")
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", metavar="FILE|-")
 @click.option("--url", help="Where the page was fetched from (else its canonical link).")
@@ -129,6 +136,7 @@ def extract(file: str, url: str | None, fmt: str) -> None:
     from newsarchive.errors import NoArticle
     from newsarchive.extract import extract_article
 
+    _check_url(url)
     try:
         article = extract_article(_read_page(file), url)
     except NoArticle as rejected:
@@ -200,6 +208,7 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
     from newsarchive.ingest import Page, ingest
 
     paths = _expand(files)
+    _check_url(url)
     if url and len(paths) != 1:
         raise BadInput("--url names the address of one page; give exactly one FILE with it")
     if paths.count("-") > 1:
@@ -208,7 +217,10 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
 
     def pages() -> Iterator[Page]:
         for path in paths:
-            yield Page(path, _read_page(path), url)
+            try:
+                yield Page(path, _read_page(path), url)
+            except BadInput as unreadable:
+                yield Page(path, b"", url, unreadable=str(unreadable))
 
     outcomes = []
     with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:

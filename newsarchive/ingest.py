@@ -24,6 +24,7 @@ class Page:
     body: bytes
     url: str | None = None
     content_type: str | None = None
+    unreadable: str | None = None  # why the bytes could not be had, if so
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter) -> Iter
     from newsarchive.extract import extract_article
 
     for page in pages:
+        if page.unreadable:
+            yield Outcome(page.name, "skipped", reason="unreadable", message=page.unreadable)
+            continue
         now = now_iso()
         try:
             article = extract_article(page.body, page.url, content_type=page.content_type, fetched=now)

@@ -97,6 +97,7 @@ def stats_view(stats: dict) -> Group:
         f"{stats['articles']} articles, {stats['words']:,} words,"
         f" {stats['revisions']} earlier versions, {len(stats['sources'])} sources"
     )
+    summary.append(f" in {stats['archive']}" if stats.get("archive") else "", style=_DIM)
     index = stats.get("index") or {}
     if index:
         state = "up to date" if index.get("behind") == 0 else f"{index.get('behind')} changes behind"

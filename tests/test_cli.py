@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -163,6 +164,9 @@ def test_add_skips_non_articles_with_reason_and_exit_1(na, tmp_path):
     [
         (["add", "missing.html"], "does not exist"),
         (["add", "a.html", "b.html", "--url", "https://x.example/"], "give exactly one FILE"),
+        (["add", "a.html", "--url", "x.example/story"], "is not a web address"),
+        (["extract", "a.html", "--url", "ftp://x.example/story"], "is not a web address"),
+        (["extract", "."], "cannot read ."),
     ],
 )
 def test_add_usage_errors(na, tmp_path, monkeypatch, args, needle):
@@ -170,6 +174,19 @@ def test_add_usage_errors(na, tmp_path, monkeypatch, args, needle):
     for name in ("a.html", "b.html"):
         (tmp_path / name).write_text("<p>x</p>")
     assert needle in na(*args, code=2).stderr
+
+
+def test_unreadable_files_are_skipped_and_the_rest_added(na, tmp_path):
+    good = tmp_path / "good.html"
+    good.write_bytes(article_pages()[0].html)
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(gzip.compress(article_pages()[1].html)[:200])
+    result = na("add", str(broken), str(good), "--json", code=1)
+    report = json.loads(result.stdout)
+    assert (report["new"], report["skipped"]) == (1, 1)
+    skipped = next(p for p in report["pages"] if p["status"] == "skipped")
+    assert skipped["reason"] == "unreadable" and "truncated gzip" in skipped["message"]
+    assert search_titles(na, "bridge") == ["Harbour bridge reopens after two-year repair"]
 
 
 def test_add_captures_the_raw_page(na, tmp_path, archive_dir):
@@ -257,9 +274,12 @@ def test_export_jsonl_csv_and_query(na, with_demo, tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 8
 
 
-def test_help_everywhere(na):
-    result = na("-h")
-    for command in ("extract", "add", "search", "show", "stats", "reindex", "export", "demo"):
-        assert command in result.stdout
-        help_text = na(command, "-h").stdout
-        assert "Example" in help_text, command
+def test_every_command_has_help_with_an_example_and_a_readme_entry(na):
+    from newsarchive.cli import cli
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listing = na("-h").stdout
+    for command in cli.commands:
+        assert command in listing
+        assert "Example" in na(command, "--help").stdout, command
+        assert f"`{command}" in readme, f"README.md does not document `{command}`"
