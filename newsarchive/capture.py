@@ -34,6 +34,14 @@ def payload_digest(payload: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
 
 
+def warc_date(iso: str) -> str:
+    """An ISO 8601 time as WARC writes it: UTC, with a "Z"."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class CaptureWriter:
     """Appends records to the archive's WARC files; opens a file only when
     the first record comes, so a run that captures nothing leaves none."""
@@ -63,7 +71,7 @@ class CaptureWriter:
     ) -> Capture:
         """Keep a page that came from a file or a pipe, not from HTTP."""
         writer = self._current()
-        headers = {"WARC-Date": date} if date else {}
+        headers = {"WARC-Date": warc_date(date)} if date else {}
         record = writer.create_warc_record(
             uri,
             "resource",

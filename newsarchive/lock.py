@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +49,6 @@ class WriterLock:
                 time.sleep(_POLL_SECONDS)
         holder = {
             "pid": os.getpid(),
-            "command": " ".join(["newsarchive", *sys.argv[1:2]]) or "newsarchive",
             "purpose": self.purpose,
             "since": datetime.now(UTC).replace(microsecond=0).isoformat(),
         }
@@ -71,8 +69,7 @@ class WriterLock:
         except (OSError, ValueError):
             holder = {}
         who = (
-            f"process {holder['pid']} ({holder.get('command', '?')}, {holder.get('purpose', 'writing')}"
-            f" since {holder.get('since', '?')})"
+            f"process {holder['pid']} ({holder.get('purpose', 'writing')} since {holder.get('since', '?')})"
             if holder.get("pid")
             else "another newsarchive process"
         )

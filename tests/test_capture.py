@@ -13,8 +13,9 @@ from newsarchive.store import Capture
 def test_write_and_read_back(tmp_path):
     payload = "<html><body>Café “quoted”</body></html>".encode()
     with CaptureWriter(tmp_path) as writer:
-        capture = writer.write_resource("https://example.com/a", payload, date="2024-01-02T03:04:05Z")
+        capture = writer.write_resource("https://example.com/a", payload, date="2024-01-02T05:04:05+02:00")
     page = read_capture(tmp_path, capture)
+    assert page.date == "2024-01-02T03:04:05Z"
     assert page.payload == payload
     assert page.uri == "https://example.com/a"
     assert page.content_type == "text/html"
