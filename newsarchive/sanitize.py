@@ -1,8 +1,9 @@
 """Make untrusted text from the web safe to store and to print.
 
-Web pages can carry NUL bytes, C0/C1 control codes and ANSI escape
-sequences; none of them belong in article text, and on a terminal they can
-move the cursor, rewrite the screen or set the window title.
+Web pages can carry NUL bytes, C0/C1 control codes, ANSI escape sequences
+and bidirectional overrides; none of them belong in article text, and on a
+terminal they can move the cursor, rewrite the screen, set the window title
+or disguise what is shown.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ _ESCAPES = re.compile(
     r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[@-Z\\-_]"
 )
-# C0 controls except tab and newline, DEL, and the C1 block (U+0080-U+009F).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-# Explicit bidirectional overrides and isolates: legitimate in rich text, but
-# on a terminal they reorder what the user sees (the "Trojan Source" trick).
-# Ordinary right-to-left text needs none of them.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, the C1 block (U+0080-U+009F), and
+# the explicit bidirectional embeddings, overrides and isolates: wherever the
+# text is later shown they can reorder what the reader sees (the "Trojan
+# Source" trick), and ordinary right-to-left text needs none of them (the
+# implicit marks U+200E/U+200F stay).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -35,6 +35,8 @@ def strip_controls(text: str) -> str:
     A carriage return becomes a newline, so CRLF text keeps its lines.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _CONTROLS.search(text):  # the common case, and a quick one
+        return text
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
@@ -47,7 +49,8 @@ def clean_line(text: str | None) -> str:
 
 
 def for_terminal(text: str | None) -> str:
-    """Text that cannot change a terminal's state when printed."""
+    """Text that cannot change a terminal's state when printed (stored text
+    is clean already; this also covers what was stored by older versions)."""
     if not text:
         return ""
-    return _BIDI_CONTROLS.sub("", strip_controls(text))
+    return strip_controls(text)

@@ -15,7 +15,8 @@ from lxml.etree import ParserError
 
 from newsarchive.article import Article, Image
 from newsarchive.errors import NoArticle
-from newsarchive.extract.body import clean_paragraphs, paragraphs_from_xml, trafilatura_xml
+from newsarchive.extract import fallback
+from newsarchive.extract.body import blocks_from_body, clean_blocks, trafilatura_body
 from newsarchive.extract.decode import decode_html
 from newsarchive.extract.language import detect_language
 from newsarchive.extract.metadata import Metadata, figure_images, read_metadata
@@ -70,14 +71,7 @@ def extract_article(
     meta = read_metadata(tree, declared, url)
     base = url or meta.canonical_url
     images = _images(meta, figure_images(tree, base))
-    xml = trafilatura_xml(text, base)
-    paragraphs = clean_paragraphs(
-        paragraphs_from_xml(xml) if xml else [],
-        title=meta.title,
-        subtitle=meta.subtitle,
-        authors=meta.authors,
-        furniture={part for image in images for part in (image.caption, image.credit) if part},
-    )
+    paragraphs = _body(text, tree, base, meta, images)
     body = "\n\n".join(paragraphs)
     if not body:
         raise NoArticle("no-text", "no article text found in the page")
@@ -105,6 +99,27 @@ def extract_article(
         images=images,
         fetched=fetched,
     )
+
+
+def _body(text: str, tree, url: str | None, meta: Metadata, images: tuple[Image, ...]) -> list[str]:
+    """The article's paragraphs: trafilatura's, or readability's where
+    trafilatura visibly cut the article short (see `fallback`)."""
+
+    repeated = {meta.title, *meta.headlines} | {
+        part for image in images for part in (image.caption, image.credit) if part
+    }
+    links = {anchor.text_content() for anchor in tree.iter("a")}
+
+    def clean(blocks):
+        return clean_blocks(blocks, repeated=repeated, links=links, authors=meta.authors)
+
+    paragraphs = clean(blocks_from_body(trafilatura_body(text, url)))
+    extracted = sum(len(p.split()) for p in paragraphs)
+    if fallback.needs_second_opinion(extracted, fallback.prose_words(tree)):
+        second = clean(fallback.readability_blocks(text, url))
+        if fallback.prefer_second(paragraphs, second):
+            return second
+    return paragraphs
 
 
 def _page_text(html: bytes | str, content_type: str | None) -> str:

@@ -10,16 +10,15 @@ and the promo, ad and share lines news templates put between paragraphs.
 from __future__ import annotations
 
 import re
-
-from lxml import etree
+from dataclasses import dataclass
 
 from newsarchive.sanitize import clean_line
 
 # trafilatura settings, chosen on the 118-page article-extraction dev set
 # (token-shingle F1): favor_precision 0.961 > include_comments=False 0.955 >
-# defaults 0.946. Comments are never part of the article.
+# defaults 0.946. Comments are never part of the article. (Links are not
+# asked for: with them trafilatura splits paragraphs around inline links.)
 TRAFILATURA_OPTIONS = dict(
-    output_format="xml",
     favor_precision=True,
     include_comments=False,
     include_tables=True,
@@ -43,69 +42,105 @@ _PROMO_LINES = [
         r"(click|tap) (here )?(for|to) .*",
         r"(sign up|subscribe|register)\b.*\b(newsletter|alerts?|updates|briefing|free)\b.*",
         r"(read|see|watch|listen)( more| also| next)?\s*:.*",
+        r"also (on|in|read|see)\b.*",
         r"(related|recommended|more on this)( stories| articles| content| coverage| reading)?(\s*:.*)?",
         r"(follow|like) us on .*",
-        r"share (this|on)\b.*|share( this)?( article| story)?",
-        r"(facebook|twitter|x|whatsapp|linkedin|email|print|copy link)(\s*[|/,]?\s*(facebook|twitter|x|whatsapp|linkedin|email|print|copy link))*",
-        r"(all rights reserved|copyright ©|©).*",
-        r"(photo|image|picture)\s*(credit)?\s*:.*|\(?(photo )?credit\s*:.*",
+        r"share (this|on|it)\b.*|share( this)?( article| story)?|.*\bshare it with a friend\W*",
+        r"(facebook|twitter|x|whatsapp|linkedin|email|print|copy link)"
+        r"(\s*[|/,]?\s*(facebook|twitter|x|whatsapp|linkedin|email|print|copy link))*",
+        r"(all rights reserved|copyright\b|©).*",
+        r"(photo|image|picture)s?\s*(credit)?\s*:.*|\(?(photo )?credit\s*:.*",
         r"(comments?|talkbacks?)( \(\d+\))?",
+        r"tell us what you think\W*",
         r"(this|the) (article|story) (is|was) (continued|updated) below\.?",
     )
 ]
+# Promos that say "click here" somewhere in a short paragraph; real reporting
+# does not ask the reader to click.
+PROMO_CLICK_MAX_WORDS = 30
+_CLICK_HERE = re.compile(r"\bclick here\b", re.I)
+# A paragraph made only of a CMS shortcode: "[button link=...]...[/button]".
+_SHORTCODE = re.compile(r"^\[([a-z_]+)\b[^\]]*\].*\[/\1\]$", re.S)
+# A short paragraph with a copyright sign is a photo credit or a footer.
+CREDIT_MAX_WORDS = 12
 
 
-def trafilatura_xml(html: str, url: str | None) -> str | None:
+@dataclass(frozen=True)
+class Block:
+    """One paragraph-like block of the extracted body."""
+
+    text: str
+    kind: str  # "p", "head", "item", "quote" or "table"
+
+
+def trafilatura_body(source, url: str | None):
+    """trafilatura's main-content tree for a page (text or parsed tree)."""
     import trafilatura
 
-    return trafilatura.extract(html, url=url, **TRAFILATURA_OPTIONS)
+    document = trafilatura.bare_extraction(source, url=url, **TRAFILATURA_OPTIONS)
+    return document.body if document is not None else None
 
 
-def paragraphs_from_xml(xml: str) -> list[str]:
-    """Paragraph texts from trafilatura's XML, in reading order."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(xml.encode("utf-8"), parser)
-    except etree.XMLSyntaxError:
+def blocks_from_body(body) -> list[Block]:
+    """Blocks of trafilatura's body tree, in reading order."""
+    if body is None:
         return []
-    main = root.find("main")
-    if main is None:
-        return []
-    paragraphs: list[str] = []
-    for block in main:
-        paragraphs.extend(_block_texts(block))
-    return [p for p in paragraphs if p]
+    return [block for block in _container_blocks(body) if block.text]
 
 
-def _block_texts(block) -> list[str]:
-    tag = block.tag
+def _container_blocks(container) -> list[Block]:
+    """Blocks of a container in order. trafilatura leaves text that was not
+    in a <p> loose in the container, with inline elements (emphasis, line
+    breaks) among it; each run of loose text up to the next block element
+    is one paragraph."""
+    blocks: list[Block] = []
+    run: list[str] = [container.text or ""]
+    for element in container:
+        if element.tag in _INLINE:
+            run.append("\n" if element.tag == "lb" else " " + _inline_text(element) + " ")
+        else:
+            blocks.append(Block(_lines("".join(run)), "p"))
+            blocks.extend(_element_blocks(element))
+            run = []
+        run.append(element.tail or "")
+    blocks.append(Block(_lines("".join(run)), "p"))
+    return blocks
+
+
+def _element_blocks(element) -> list[Block]:
+    tag = element.tag
     if tag == "list":
-        return [_inline_text(item) for item in block.iter("item")]
+        return [_block(item, "item") for item in element.iter("item")]
     if tag == "table":
         rows = []
-        for row in block.iter("row"):
+        for row in element.iter("row"):
             cells = [_inline_text(cell) for cell in row.iter("cell")]
             rows.append(" | ".join(c for c in cells if c))
-        return ["\n".join(r for r in rows if r)]
-    if tag in ("quote", "div") and len(block):
-        texts = [t for child in block for t in _block_texts(child)]
-        leading = clean_line(block.text)
-        return ([leading] if leading else []) + texts
+        return [Block("\n".join(r for r in rows if r), "table")]
+    if tag in ("quote", "div") and any(child.tag not in _INLINE for child in element):
+        return _container_blocks(element)
     if tag == "graphic":
         return []
-    return [_inline_text(block)]
+    return [_block(element, "head" if tag == "head" else "quote" if tag == "quote" else "p")]
+
+
+# Elements of trafilatura's XML that sit inside a line of text.
+_INLINE = {"hi", "lb", "ref", "del", "code"}
+
+
+def _block(element, kind: str) -> Block:
+    return Block(_inline_text(element), kind)
 
 
 def _inline_text(element) -> str:
     """Text of one block; <lb/> line breaks are kept as newlines."""
-    pieces: list[str] = [element.text or ""]
-    for child in element.iterdescendants():
-        if child.tag == "lb":
-            pieces.append("\n")
-        else:
-            pieces.append(child.text or "")
-        pieces.append(child.tail or "")
-    lines = (clean_line(line) for line in "".join(pieces).split("\n"))
+    for line_break in element.iter("lb"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    return _lines("".join(element.itertext()))
+
+
+def _lines(text: str) -> str:
+    lines = (clean_line(line) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -114,10 +149,27 @@ def _key(text: str) -> str:
 
 
 def _is_promo(paragraph: str) -> bool:
-    if len(paragraph.split()) > PROMO_MAX_WORDS:
+    words = len(paragraph.split())
+    if words <= PROMO_CLICK_MAX_WORDS and _CLICK_HERE.search(paragraph):
+        return True
+    if words <= CREDIT_MAX_WORDS and "©" in paragraph:
+        return True
+    if words > PROMO_MAX_WORDS:
         return False
     line = paragraph.strip().strip("»›>•·-–—|").strip()
-    return any(p.fullmatch(line) for p in _PROMO_LINES)
+    return bool(_SHORTCODE.match(line)) or any(p.fullmatch(line) for p in _PROMO_LINES)
+
+
+# A paragraph that is the whole text of one link, in the body, is a
+# related-story or promo link ("Click for full coverage"), unless it is a
+# sub-heading.
+LINK_ONLY_MAX_WORDS = 30
+
+
+def _is_link_only(block: Block, links: set[str]) -> bool:
+    return (
+        block.kind != "head" and len(block.text.split()) <= LINK_ONLY_MAX_WORDS and _key(block.text) in links
+    )
 
 
 _BYLINE = re.compile(r"^\s*by\s+(?P<rest>.+)$", re.I | re.S)
@@ -146,26 +198,26 @@ def _is_byline(paragraph: str, authors: tuple[str, ...]) -> bool:
     )
 
 
-def clean_paragraphs(
-    paragraphs: list[str],
+def clean_blocks(
+    blocks: list[Block],
     *,
-    title: str,
-    subtitle: str | None,
+    repeated: set[str],
+    links: set[str],
     authors: tuple[str, ...],
-    furniture: set[str],
 ) -> list[str]:
-    """Drop what is not the story; `furniture` are captions, credits and the
-    like, known from the page, compared loosely (case, spacing, punctuation)."""
-    repeated = {_key(t) for t in (title, subtitle or "") if t} | {_key(f) for f in furniture if f}
-    repeated.discard("")
+    """The paragraphs of the story. `repeated` are texts shown elsewhere on
+    the page (headline, captions, credits) and `links` the texts of its
+    links, all compared loosely (case, spacing, punctuation)."""
+    repeated_keys = {_key(text) for text in repeated if text} - {""}
+    link_keys = {_key(text) for text in links} - {""}
     kept: list[str] = []
-    for paragraph in paragraphs:
-        key = _key(paragraph)
-        if not key or key in repeated:
+    for block in blocks:
+        key = _key(block.text)
+        if not key or key in repeated_keys:
             continue
-        if _is_promo(paragraph) or _is_byline(paragraph, authors):
+        if _is_promo(block.text) or _is_byline(block.text, authors) or _is_link_only(block, link_keys):
             continue
         if kept and _key(kept[-1]) == key:
             continue
-        kept.append(paragraph)
+        kept.append(block.text)
     return kept

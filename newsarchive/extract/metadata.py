@@ -72,6 +72,7 @@ _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|byline|source|author"
 @dataclass(frozen=True)
 class Metadata:
     title: str
+    headlines: tuple[str, ...]  # every headline the page declares or shows
     subtitle: str | None
     authors: tuple[str, ...]
     published: str | None
@@ -104,8 +105,10 @@ def read_metadata(tree: HtmlElement, declared: Declared, url: str | None) -> Met
         or None
     )
     host = urlsplit(base).hostname if base else None
+    declared_titles, headings = headline_texts(tree, declared)
     return Metadata(
-        title=choose_title(tree, declared, site_name, section, host),
+        title=choose_title(declared_titles, headings, site_name, section, host),
+        headlines=tuple(declared_titles + headings),
         subtitle=clean_line(
             jsonld_text(ld.get("description"))
             or declared.first("og:description", "description", "twitter:description")
@@ -167,13 +170,9 @@ def strip_site_name(title: str, *names: str | None) -> str:
     return title[start:end].strip()
 
 
-def choose_title(tree: HtmlElement, declared: Declared, *affixes: str | None) -> str:
-    """The headline: the declared one, confirmed by the page's <h1> if possible.
-
-    JSON-LD headlines are sometimes truncated and og:title often carries the
-    site name, so a visible <h1> that matches (or extends) a declared title
-    is preferred to it.
-    """
+def headline_texts(tree: HtmlElement, declared: Declared) -> tuple[list[str], list[str]]:
+    """The headlines a page declares (JSON-LD, OpenGraph, Twitter, <title>)
+    and the ones it shows (<h1>), as written."""
     ld = declared.jsonld or {}
     declared_titles = [
         clean_line(t)
@@ -181,21 +180,29 @@ def choose_title(tree: HtmlElement, declared: Declared, *affixes: str | None) ->
             jsonld_text(ld.get("headline")),
             declared.first("og:title"),
             declared.first("twitter:title"),
+            declared.title_tag,
         )
         if t
     ]
-    if declared.title_tag:
-        declared_titles.append(clean_line(declared.title_tag))
-    declared_titles = [strip_site_name(t, *affixes) for t in declared_titles if t]
     headings = [clean_line(h.text_content()) for h in tree.iter("h1")][:5]
-    headings = [h for h in headings if h]
-    for candidate in declared_titles:
+    return [t for t in declared_titles if t], [h for h in headings if h]
+
+
+def choose_title(declared_titles: list[str], headings: list[str], *affixes: str | None) -> str:
+    """The headline: the declared one, confirmed by the page's <h1> if possible.
+
+    JSON-LD headlines are sometimes truncated and og:title often carries the
+    site name, so a visible <h1> that matches (or extends) a declared title
+    is preferred to it.
+    """
+    stripped = [strip_site_name(t, *affixes) for t in declared_titles]
+    for candidate in stripped:
         key = _comparable(candidate)
         for heading in headings:
             if _comparable(heading) == key or (len(key) > 20 and _comparable(heading).startswith(key)):
                 return heading
-    if declared_titles:
-        return declared_titles[0]
+    if stripped:
+        return stripped[0]
     return headings[0] if headings else ""
 
 

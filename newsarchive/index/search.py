@@ -50,7 +50,7 @@ SNIPPET_CHARS = 220
 # cannot collide with the text.
 _MARK_START, _MARK_END = "\x02", "\x03"
 # Attempts to open the index: a commit or a rebuild's rename can be caught
-# half way by a reader; trying again a moment later always succeeds.
+# half way by a reader; trying again a moment later gets the finished one.
 _OPEN_ATTEMPTS = 5
 
 
