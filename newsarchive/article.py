@@ -45,6 +45,10 @@ class Article:
     id: str = field(default="")
     word_count: int = field(default=0)
     content_hash: str = field(default="")
+    # Where each field's value came from ("json-ld", "opengraph", "h1",
+    # "byline", "feed", "trafilatura", ...): evidence for `show --explain`,
+    # not part of the record, and not compared.
+    provenance: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         # Derived fields are computed here so that no code path can build an
@@ -55,7 +59,7 @@ class Article:
 
     def to_dict(self) -> dict:
         """The JSON record, fields in contract order."""
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name in RECORD_FIELDS}
         data["authors"] = list(self.authors)
         data["tags"] = list(self.tags)
         data["images"] = [asdict(image) for image in self.images]
@@ -65,6 +69,7 @@ class Article:
     def from_dict(cls, data: dict) -> Article:
         """Rebuild an article from its record (derived fields are recomputed)."""
         kwargs = {f.name: data.get(f.name) for f in fields(cls) if f.name not in _DERIVED}
+        kwargs["provenance"] = dict(data.get("provenance") or {})
         kwargs["authors"] = tuple(data.get("authors") or ())
         kwargs["tags"] = tuple(data.get("tags") or ())
         kwargs["images"] = tuple(Image(**image) for image in data.get("images") or ())

@@ -11,6 +11,7 @@ import gzip
 import io
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -235,9 +236,19 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
                     _print_outcome(outcome)
         index_error = _catch_up(archive, store)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "updated", "unchanged", "skipped")}
+    reasons = dict(Counter(o.reason for o in outcomes if o.reason).most_common())
     if fmt == "json":
-        print_json({**counts, "indexed": index_error is None, "pages": [o.__dict__ for o in outcomes]})
+        print_json(
+            {
+                **counts,
+                "skipped_by_reason": reasons,
+                "indexed": index_error is None,
+                "pages": [o.__dict__ for o in outcomes],
+            }
+        )
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing"
+    if reasons:
+        summary += " (" + ", ".join(f"{reason} {n}" for reason, n in reasons.items()) + ")"
     note(f"{summary}; archive {archive.root}")
     if index_error is not None:
         raise Failure(f"stored, but not indexed yet: {index_error}")

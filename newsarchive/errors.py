@@ -62,11 +62,15 @@ class CaptureError(NewsarchiveError):
 class NoArticle(NewsarchiveError):
     """A page was read but holds no article.
 
-    `reason` is a short stable token (``empty``, ``too-large``, ``no-text``,
-    ``too-short``, ...) so crawl summaries can count rejections by reason;
-    the message says it in words.
+    `reason` is a short stable token (``empty``, ``too-large``, ``not-html``,
+    ``index-page``, ``paywall``, ``login-wall``, ``needs-javascript``,
+    ``no-text``, ``too-short``) so crawl summaries can count rejections by
+    reason; the message says it in words.
     """
 
-    def __init__(self, reason: str, message: str):
+    def __init__(self, reason: str, message: str, partial=None):
         super().__init__(message)
         self.reason = reason
+        # What the page does show, when it was read that far (a paywall's
+        # teaser, a section page's intro): an Article, not stored.
+        self.partial = partial

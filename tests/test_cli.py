@@ -154,7 +154,8 @@ def test_add_skips_non_articles_with_reason_and_exit_1(na, tmp_path):
     good = tmp_path / "good.html"
     good.write_bytes(article_pages()[0].html)
     result = na("add", str(good), str(PAGES / "section-page.html"), code=1)
-    assert "section-page.html" in result.stdout and "no article" in result.stdout
+    assert "section-page.html" in result.stdout and "list of links to stories" in result.stdout
+    assert "1 new, 1 skipped (index-page 1)" in result.stderr
     assert "1 of 2 pages held no article" in result.stderr
     assert na.json("stats")["articles"] == 1
 

@@ -18,19 +18,27 @@ from newsarchive.errors import NoArticle
 from newsarchive.extract import fallback
 from newsarchive.extract.body import blocks_from_body, clean_blocks, trafilatura_body
 from newsarchive.extract.decode import decode_html
+from newsarchive.extract.images import figure_images
+from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules, paragraph_key
 from newsarchive.extract.language import detect_language
-from newsarchive.extract.metadata import Metadata, figure_images, read_metadata
+from newsarchive.extract.metadata import Metadata, read_metadata
 from newsarchive.extract.structured import read_declared
+from newsarchive.extract.verdict import MIN_ARTICLE_WORDS, non_article
 from newsarchive.sanitize import strip_controls
 from newsarchive.urls import canonicalize, source_of
 
-__all__ = ["extract", "extract_article", "MAX_PAGE_BYTES", "MIN_ARTICLE_WORDS"]
+__all__ = [
+    "extract",
+    "extract_article",
+    "Hints",
+    "SiteRules",
+    "MAX_PAGE_BYTES",
+    "MIN_ARTICLE_WORDS",
+]
 
 # Pages above this size are refused: real article pages stay well below
 # 5 MB, while trafilatura needs over a minute on a 28 MB page.
 MAX_PAGE_BYTES = 15 * 1024 * 1024
-# A body shorter than this is a stub, a teaser or a page of links.
-MIN_ARTICLE_WORDS = 25
 # Share of NUL and other control bytes in the first KiB above which a body is
 # not text at all (an image, a PDF, a compressed stream).
 MAX_BINARY_SHARE = 0.05
@@ -42,10 +50,14 @@ def extract(
     *,
     content_type: str | None = None,
     fetched: str | None = None,
+    rules: SiteRules = NO_RULES,
+    hints: Hints = NO_HINTS,
 ) -> Article | None:
     """The article in a page, or None when the page holds none."""
     try:
-        return extract_article(html, url, content_type=content_type, fetched=fetched)
+        return extract_article(
+            html, url, content_type=content_type, fetched=fetched, rules=rules, hints=hints
+        )
     except NoArticle:
         return None
 
@@ -56,33 +68,38 @@ def extract_article(
     *,
     content_type: str | None = None,
     fetched: str | None = None,
+    rules: SiteRules = NO_RULES,
+    hints: Hints = NO_HINTS,
 ) -> Article:
     """The article in a page; raises NoArticle(reason) when there is none.
 
     `url` is where the page was fetched; `content_type` the HTTP header, for
-    its charset; `fetched` the capture time (ISO 8601), copied to the record.
+    its charset; `fetched` the capture time (ISO 8601), copied to the record;
+    `rules` what the archive knows of the site; `hints` what the crawl saw of
+    the page in a feed or sitemap.
     """
     text = _page_text(html, content_type)
     try:
         tree = lxml.html.document_fromstring(text)
     except (ParserError, ValueError) as error:
         raise NoArticle("unparsable", f"the page cannot be parsed as HTML ({error})") from None
+    if rules.drop and _drop(tree, rules.drop):
+        text = lxml.html.tostring(tree, encoding="unicode")
     declared = read_declared(tree)
-    meta = read_metadata(tree, declared, url)
+    meta = read_metadata(tree, declared, url, html=text, rules=rules, hints=hints)
     base = url or meta.canonical_url
     images = _images(meta, figure_images(tree, base))
-    paragraphs = _body(text, tree, base, meta, images)
+    paragraphs, body_origin = _body(text, tree, base, meta, images, rules)
     body = "\n\n".join(paragraphs)
-    if not body:
-        raise NoArticle("no-text", "no article text found in the page")
-    words = len(body.split())
-    if words < MIN_ARTICLE_WORDS:
-        raise NoArticle(
-            "too-short",
-            f"the page's text is too short for an article ({words} word{'s' if words != 1 else ''})",
-        )
+    rejected = non_article(tree, declared, body)
     canonical = canonicalize(meta.canonical_url or url or _content_urn(body))
-    return Article(
+    language = meta.declared_language or detect_language(body)
+    provenance = {**meta.provenance, "text": body_origin}
+    if not meta.declared_language and language:
+        provenance["language"] = "detected"
+    if "canonical_url" not in provenance:
+        provenance["canonical_url"] = "fetched-url" if url else "content"
+    article = Article(
         url=url or canonical,
         canonical_url=canonical,
         source=source_of(canonical),
@@ -94,32 +111,53 @@ def extract_article(
         modified=meta.modified,
         section=meta.section,
         tags=meta.tags,
-        language=meta.declared_language or detect_language(body),
+        language=language,
         text=body,
         images=images,
         fetched=fetched,
+        provenance=provenance,
     )
+    if rejected:
+        raise NoArticle(*rejected, partial=article if body else None)
+    return article
 
 
-def _body(text: str, tree, url: str | None, meta: Metadata, images: tuple[Image, ...]) -> list[str]:
-    """The article's paragraphs: trafilatura's, or readability's where
-    trafilatura visibly cut the article short (see `fallback`)."""
+def _drop(tree, selectors: tuple[str, ...]) -> int:
+    """Remove the elements a site's rules say are never the article."""
+    from lxml.cssselect import CSSSelector
 
+    removed = 0
+    for selector in selectors:
+        for element in CSSSelector(selector)(tree):
+            if element.getparent() is not None:
+                element.drop_tree()
+                removed += 1
+    return removed
+
+
+def _body(
+    text: str, tree, url: str | None, meta: Metadata, images: tuple[Image, ...], rules: SiteRules
+) -> tuple[list[str], str]:
+    """The article's paragraphs and which extractor found them: trafilatura,
+    or readability where trafilatura visibly cut the article short (see
+    `fallback`). Paragraphs the site is known to repeat in every article
+    are dropped from either."""
     repeated = {meta.title, *meta.headlines} | {
         part for image in images for part in (image.caption, image.credit) if part
     }
     links = {anchor.text_content() for anchor in tree.iter("a")}
 
     def clean(blocks):
-        return clean_blocks(blocks, repeated=repeated, links=links, authors=meta.authors)
+        kept = clean_blocks(blocks, repeated=repeated, links=links, authors=meta.authors)
+        return [p for p in kept if paragraph_key(p) not in rules.boilerplate]
 
     paragraphs = clean(blocks_from_body(trafilatura_body(text, url)))
     extracted = sum(len(p.split()) for p in paragraphs)
     if fallback.needs_second_opinion(extracted, fallback.prose_words(tree)):
         second = clean(fallback.readability_blocks(text, url))
         if fallback.prefer_second(paragraphs, second):
-            return second
-    return paragraphs
+            return second, "readability"
+    return paragraphs, "trafilatura"
 
 
 def _page_text(html: bytes | str, content_type: str | None) -> str:

@@ -8,12 +8,15 @@ often right), then OpenGraph and ``<meta>`` tags, then the visible page
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
-from newsarchive.dates import parse_iso
+from newsarchive.extract.datefind import guessed_date, normalize_date, visible_date
+from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules
 from newsarchive.extract.structured import Declared, jsonld_names, jsonld_text
 from newsarchive.sanitize import clean_line
 from newsarchive.urls import absolute, is_web_url
@@ -56,17 +59,7 @@ _MODIFIED_META = (
     "last-modified",
 )
 
-# Image credits as news sites print them, inside or after a caption.
-_CREDIT_PATTERNS = (
-    re.compile(r"\(\s*(?:photo\s+)?credit\s*:\s*(?P<credit>[^)]+)\)", re.I),
-    re.compile(r"\(\s*(?:photo|image|picture|foto)\s*:\s*(?P<credit>[^)]+)\)", re.I),
-    re.compile(
-        r"(?:^|\s)(?:photo(?:graph)?|image|picture|credit|foto)s?\s*(?:credit)?\s*:\s*(?P<credit>.+)$",
-        re.I,
-    ),
-    re.compile(r"(?:^|\s)(?:©|\(c\)|copyright)\s*(?P<credit>.+)$", re.I),
-)
-_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|byline|source|author", re.I)
+Candidates = Iterable[tuple[str, object]]
 
 
 @dataclass(frozen=True)
@@ -84,50 +77,129 @@ class Metadata:
     site_name: str | None
     image_url: str | None
     image_caption: str | None
+    # Where each field's value came from: "json-ld", "opengraph", "meta",
+    # "h1", "byline", "feed", "htmldate", ...; fields with no value are absent.
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
-def read_metadata(tree: HtmlElement, declared: Declared, url: str | None) -> Metadata:
+def first_found(candidates: Candidates, normalize: Callable) -> tuple[object, str | None]:
+    """The first candidate that normalizes to a value, and where it came from."""
+    for origin, raw in candidates:
+        value = normalize(raw) if raw else None
+        if value:
+            return value, origin
+    return None, None
+
+
+def _line(value) -> str | None:
+    return clean_line(value) or None if isinstance(value, str) else None
+
+
+def read_metadata(
+    tree: HtmlElement,
+    declared: Declared,
+    url: str | None,
+    *,
+    html: str = "",
+    rules: SiteRules = NO_RULES,
+    hints: Hints = NO_HINTS,
+) -> Metadata:
     ld = declared.jsonld or {}
-    site_name = (
-        clean_line(
-            jsonld_text(ld.get("publisher"))
-            or declared.first("og:site_name", "application-name", "twitter:site")
-        )
-        or None
+    found: dict[str, object] = {}
+    provenance: dict[str, str] = {}
+
+    def take(name: str, candidates: Candidates, normalize: Callable = _line) -> object:
+        value, origin = first_found(candidates, normalize)
+        if value:
+            found[name], provenance[name] = value, origin
+        return value
+
+    site_name = take(
+        "site_name",
+        [("json-ld", jsonld_text(ld.get("publisher")))]
+        + declared.tagged("og:site_name", "application-name", "twitter:site"),
+    )
+    base = url or declared.canonical
+    section = take(
+        "section",
+        [("json-ld", jsonld_text(ld.get("articleSection")))] + declared.tagged("article:section", "section"),
+    )
+    declared_titles, headings = headline_texts(tree, declared)
+    host = urlsplit(base).hostname if base else None
+    title, origin = choose_title(declared_titles, headings, site_name, section, host)
+    if not title and hints.title:
+        title, origin = clean_line(hints.title), hints.origin
+    if title:
+        provenance["title"] = origin
+    take(
+        "subtitle",
+        [("json-ld", jsonld_text(ld.get("description")))]
+        + declared.tagged("og:description", "description", "twitter:description"),
+    )
+    authors, origin = choose_authors(tree, declared)
+    if authors:
+        provenance["authors"] = origin
+    zone = ZoneInfo(rules.timezone) if rules.timezone else None
+    in_zone = lambda value: normalize_date(value, zone)  # noqa: E731
+    published = take(
+        "published",
+        [("json-ld", jsonld_text(ld.get("datePublished"))), ("json-ld", jsonld_text(ld.get("dateCreated")))]
+        + declared.tagged(*_DATE_META)
+        + [("time-element", value) for value in _time_elements(tree)]
+        + [(hints.origin, hints.published)],
+        in_zone,
+    )
+    if not published and rules.date_order:
+        take("published", [("byline", visible_date(tree, rules.date_order))], in_zone)
+    if not published and "published" not in found and html:
+        take("published", [("htmldate", guessed_date(html, url))], in_zone)
+    take(
+        "modified",
+        [("json-ld", jsonld_text(ld.get("dateModified")))] + declared.tagged(*_MODIFIED_META),
+        in_zone,
+    )
+    tags, origin = choose_tags(ld.get("keywords"), declared)
+    if tags:
+        provenance["tags"] = origin
+    take(
+        "declared_language",
+        [("json-ld", jsonld_text(ld.get("inLanguage"))), ("html-lang", declared.html_lang)]
+        + declared.tagged("og:locale", "http-equiv:content-language", "language", "dc.language"),
+        language_code,
+    )
+    take(
+        "canonical_url",
+        [("link-canonical", declared.canonical)]
+        + declared.tagged("og:url")
+        + [("json-ld", jsonld_text(ld.get("mainEntityOfPage"))), ("json-ld", jsonld_text(ld.get("url")))],
+        lambda href: _canonical(href, base),
     )
     image = ld.get("image")
-    image_url = jsonld_text(image.get("url") if isinstance(image, dict) else image)
-    image_caption = jsonld_text(image.get("caption")) if isinstance(image, dict) else None
-    image_url = image_url or declared.first("og:image", "og:image:url", "twitter:image")
-    base = url or declared.canonical
-    section = (
-        clean_line(jsonld_text(ld.get("articleSection")) or declared.first("article:section", "section"))
-        or None
+    take(
+        "image_url",
+        [("json-ld", jsonld_text(image.get("url") if isinstance(image, dict) else image))]
+        + declared.tagged("og:image", "og:image:url", "twitter:image"),
+        lambda href: absolute(base, href),
     )
-    host = urlsplit(base).hostname if base else None
-    declared_titles, headings = headline_texts(tree, declared)
+    if isinstance(image, dict):
+        take("image_caption", [("json-ld", jsonld_text(image.get("caption")))])
+    if "declared_language" in provenance:
+        provenance["language"] = provenance.pop("declared_language")
     return Metadata(
-        title=choose_title(declared_titles, headings, site_name, section, host),
-        headlines=tuple(declared_titles + headings),
-        subtitle=clean_line(
-            jsonld_text(ld.get("description"))
-            or declared.first("og:description", "description", "twitter:description")
-        )
-        or None,
-        authors=choose_authors(tree, declared),
-        published=choose_date(
-            [jsonld_text(ld.get("datePublished")), jsonld_text(ld.get("dateCreated"))]
-            + declared.all(*_DATE_META)
-            + _time_elements(tree)
-        ),
-        modified=choose_date([jsonld_text(ld.get("dateModified"))] + declared.all(*_MODIFIED_META)),
+        title=title or "",
+        headlines=tuple(title for _, title in declared_titles) + tuple(headings),
+        subtitle=found.get("subtitle"),
+        authors=authors,
+        published=found.get("published"),
+        modified=found.get("modified"),
         section=section,
-        tags=choose_tags(ld.get("keywords"), declared),
-        declared_language=choose_language(declared, ld),
-        canonical_url=choose_canonical(declared, ld, base),
+        tags=tags,
+        declared_language=found.get("declared_language"),
+        canonical_url=found.get("canonical_url"),
         site_name=site_name,
-        image_url=absolute(base, image_url),
-        image_caption=clean_line(image_caption) or None,
+        image_url=found.get("image_url"),
+        image_caption=found.get("image_caption"),
+        provenance=provenance,
     )
 
 
@@ -170,40 +242,40 @@ def strip_site_name(title: str, *names: str | None) -> str:
     return title[start:end].strip()
 
 
-def headline_texts(tree: HtmlElement, declared: Declared) -> tuple[list[str], list[str]]:
-    """The headlines a page declares (JSON-LD, OpenGraph, Twitter, <title>)
-    and the ones it shows (<h1>), as written."""
+def headline_texts(tree: HtmlElement, declared: Declared) -> tuple[list[tuple[str, str]], list[str]]:
+    """The headlines a page declares (JSON-LD, OpenGraph, Twitter, <title>),
+    each with where it came from, and the ones it shows (<h1>)."""
     ld = declared.jsonld or {}
-    declared_titles = [
-        clean_line(t)
-        for t in (
-            jsonld_text(ld.get("headline")),
-            declared.first("og:title"),
-            declared.first("twitter:title"),
-            declared.title_tag,
-        )
-        if t
+    titles = [
+        ("json-ld", jsonld_text(ld.get("headline"))),
+        ("opengraph", declared.first("og:title")),
+        ("twitter", declared.first("twitter:title")),
+        ("title-tag", declared.title_tag),
     ]
+    declared_titles = [(origin, clean_line(title)) for origin, title in titles if title and clean_line(title)]
     headings = [clean_line(h.text_content()) for h in tree.iter("h1")][:5]
-    return [t for t in declared_titles if t], [h for h in headings if h]
+    return declared_titles, [h for h in headings if h]
 
 
-def choose_title(declared_titles: list[str], headings: list[str], *affixes: str | None) -> str:
-    """The headline: the declared one, confirmed by the page's <h1> if possible.
+def choose_title(
+    declared_titles: list[tuple[str, str]], headings: list[str], *affixes: str | None
+) -> tuple[str, str]:
+    """The headline and where it came from: the declared one, confirmed by
+    the page's <h1> if possible.
 
     JSON-LD headlines are sometimes truncated and og:title often carries the
     site name, so a visible <h1> that matches (or extends) a declared title
     is preferred to it.
     """
-    stripped = [strip_site_name(t, *affixes) for t in declared_titles]
-    for candidate in stripped:
+    stripped = [(origin, strip_site_name(title, *affixes)) for origin, title in declared_titles]
+    for _, candidate in stripped:
         key = _comparable(candidate)
         for heading in headings:
             if _comparable(heading) == key or (len(key) > 20 and _comparable(heading).startswith(key)):
-                return heading
+                return heading, "h1"
     if stripped:
-        return stripped[0]
-    return headings[0] if headings else ""
+        return stripped[0][1], stripped[0][0]
+    return (headings[0], "h1") if headings else ("", "")
 
 
 def clean_author(name: str) -> list[str]:
@@ -221,31 +293,45 @@ def clean_author(name: str) -> list[str]:
     return people
 
 
-def choose_authors(tree: HtmlElement, declared: Declared) -> tuple[str, ...]:
+def choose_authors(tree: HtmlElement, declared: Declared) -> tuple[tuple[str, ...], str]:
+    """People who wrote the article, and where their names came from."""
     ld = declared.jsonld or {}
     sources = [
-        jsonld_names(ld.get("author")) or jsonld_names(ld.get("creator")),
-        declared.all("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"),
-        _byline_texts(tree),
+        ("json-ld", jsonld_names(ld.get("author")) or jsonld_names(ld.get("creator"))),
+        (
+            "meta",
+            declared.all(
+                "author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"
+            ),
+        ),
+        ("byline", _byline_texts(tree)),
     ]
-    for names in sources:
-        people = []
+    for origin, names in sources:
+        people: list[str] = []
         for raw in names:
             for person in clean_author(raw):
                 if _comparable(person) not in {_comparable(p) for p in people}:
                     people.append(person)
         if people:
-            return tuple(people)
-    return ()
+            return tuple(people), origin
+    return (), ""
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:
-    found = tree.xpath(
-        '//*[@rel="author" or @itemprop="author"]'
-        ' | //*[contains(concat(" ", normalize-space(@class), " "), " byline ")]//a'
-        ' | //*[contains(concat(" ", normalize-space(@class), " "), " author ")]'
-    )
-    return [element.text_content() for element in found[:5]]
+    """Names in the visible byline: rel/itemprop author, or the links of an
+    element whose class is "byline" or "author"."""
+    found = []
+    for element in tree.xpath(
+        '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author")]'
+    ):
+        classes = set((element.get("class") or "").split())
+        if element.get("rel") == "author" or element.get("itemprop") == "author" or "author" in classes:
+            found.append(element.text_content())
+        elif "byline" in classes:
+            found.extend(a.text_content() for a in element.iter("a"))
+        if len(found) >= 5:
+            break
+    return found[:5]
 
 
 def _time_elements(tree: HtmlElement) -> list[str]:
@@ -255,34 +341,17 @@ def _time_elements(tree: HtmlElement) -> list[str]:
     return values
 
 
-def normalize_date(value: str | None) -> str | None:
-    """ISO 8601 text for a date value, keeping the precision the page gave."""
-    if not value:
-        return None
-    parsed = parse_iso(value.strip())
-    if parsed is None or not 1800 <= parsed.year <= 2200:
-        return None
-    if len(value.strip()) == 10:
-        return parsed.date().isoformat()
-    return parsed.replace(microsecond=0).isoformat()
-
-
-def choose_date(candidates: list[str | None]) -> str | None:
-    for candidate in candidates:
-        value = normalize_date(candidate)
-        if value:
-            return value
-    return None
-
-
-def choose_tags(keywords, declared: Declared) -> tuple[str, ...]:
+def choose_tags(keywords, declared: Declared) -> tuple[tuple[str, ...], str]:
     if isinstance(keywords, str):
-        raw = keywords.split(",")
+        raw, origin = keywords.split(","), "json-ld"
     elif isinstance(keywords, list):
-        raw = [k for k in keywords if isinstance(k, str)]
+        raw, origin = [k for k in keywords if isinstance(k, str)], "json-ld"
     else:
-        raw = []
-    raw = raw or declared.all("article:tag") or ",".join(declared.all("news_keywords", "keywords")).split(",")
+        raw, origin = [], ""
+    if not raw:
+        raw, origin = declared.all("article:tag"), "opengraph"
+    if not raw:
+        raw, origin = ",".join(declared.all("news_keywords", "keywords")).split(","), "meta"
     tags: list[str] = []
     seen = set()
     for tag in raw:
@@ -291,7 +360,7 @@ def choose_tags(keywords, declared: Declared) -> tuple[str, ...]:
         if tag and key not in seen and len(tag) <= 60:
             seen.add(key)
             tags.append(tag)
-    return tuple(tags)
+    return tuple(tags), origin
 
 
 def language_code(value: str | None) -> str | None:
@@ -302,79 +371,19 @@ def language_code(value: str | None) -> str | None:
     return primary if len(primary) == 2 and primary.isalpha() else None
 
 
-def choose_language(declared: Declared, ld: dict) -> str | None:
-    for value in (
-        jsonld_text(ld.get("inLanguage")),
-        declared.html_lang,
-        declared.first("og:locale", "http-equiv:content-language", "language", "dc.language"),
-    ):
-        code = language_code(value)
-        if code:
-            return code
-    return None
-
-
-def choose_canonical(declared: Declared, ld: dict, base: str | None) -> str | None:
-    """The page's canonical URL, unless it obviously points elsewhere.
+def _canonical(href: str, base: str | None) -> str | None:
+    """A canonical URL candidate, unless it obviously points elsewhere.
 
     Some sites set every page's canonical to their home page; storing all
     articles under one key would overwrite them, so a canonical URL without
     a path for a page that has one is ignored.
     """
-    main = ld.get("mainEntityOfPage")
-    for href in (declared.canonical, declared.first("og:url"), jsonld_text(main), jsonld_text(ld.get("url"))):
-        candidate = absolute(base, href)
-        if not candidate:
-            continue
-        if base and is_web_url(base) and _is_site_root(candidate) and not _is_site_root(base):
-            continue
-        return candidate
-    return None
+    candidate = absolute(base, href)
+    if candidate and base and is_web_url(base) and _is_site_root(candidate) and not _is_site_root(base):
+        return None
+    return candidate
 
 
 def _is_site_root(url: str) -> bool:
     parts = urlsplit(url)
     return parts.path in ("", "/") and not parts.query
-
-
-def split_credit(caption: str) -> tuple[str, str | None]:
-    """A caption and the photo credit printed inside it."""
-    for pattern in _CREDIT_PATTERNS:
-        match = pattern.search(caption)
-        if match:
-            credit = match.group("credit").strip(" .)")
-            rest = (caption[: match.start()] + caption[match.end() :]).strip(" .,-–—|")
-            return rest, credit or None
-    return caption, None
-
-
-def figure_images(tree: HtmlElement, base: str | None) -> list[tuple[str, str | None, str | None]]:
-    """(url, caption, credit) of each figure in the page that has an image."""
-    images = []
-    for figure in tree.iter("figure"):
-        img = next(figure.iter("img"), None)
-        if img is None:
-            continue
-        src = img.get("src") or img.get("data-src") or ""
-        url = absolute(base, src)
-        if not url:
-            continue
-        caption = credit = None
-        figcaption = next(figure.iter("figcaption"), None)
-        if figcaption is not None:
-            credit_parts = [
-                clean_line(e.text_content())
-                for e in figcaption.iter()
-                if e is not figcaption and _CREDIT_CLASS.search(e.get("class") or "")
-            ]
-            text = clean_line(figcaption.text_content())
-            for part in credit_parts:
-                text = text.replace(part, " ")
-            caption, credit = split_credit(clean_line(text))
-            if credit_parts and not credit:
-                credit = " ".join(credit_parts)
-            if credit:
-                credit = split_credit(credit)[1] or credit
-            caption = caption or None
-        images.append((url, caption, credit))
-    return images

@@ -59,6 +59,19 @@ class Declared:
     def all(self, *names: str) -> list[str]:
         return [v.strip() for name in names for v in self.meta.get(name, ()) if v.strip()]
 
+    def tagged(self, *names: str) -> list[tuple[str, str]]:
+        """(where from, value) of every value of these meta names, in order."""
+        return [(meta_origin(name), value) for name in names for value in self.all(name)]
+
+
+def meta_origin(name: str) -> str:
+    """What kind of tag a meta name belongs to, for provenance."""
+    if name.startswith(("og:", "article:")):
+        return "opengraph"
+    if name.startswith("twitter:"):
+        return "twitter"
+    return "meta"
+
 
 def read_declared(tree: HtmlElement) -> Declared:
     declared = Declared()
