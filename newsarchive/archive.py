@@ -38,6 +38,18 @@ class Archive:
     def lock_path(self) -> Path:
         return self.root / "writer.lock"
 
+    @property
+    def sources_path(self) -> Path:
+        return self.root / "sources.toml"
+
+    def sites(self, store: Store):
+        """Site knowledge for ingesting pages: the user's rules from
+        sources.toml, and what the store has learnt."""
+        from newsarchive.sites import Sites
+        from newsarchive.sources import load_sources
+
+        return Sites(store, load_sources(self.sources_path))
+
     def exists(self) -> bool:
         return self.store_path.is_file()
 

@@ -225,9 +225,10 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
 
     outcomes = []
     with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
+        sites = archive.sites(store)
         with _progress(len(paths), "adding") as bar:
             task = bar.add_task("add", total=len(paths))
-            for outcome in ingest(pages(), store, captures):
+            for outcome in ingest(pages(), store, captures, sites):
                 outcomes.append(outcome)
                 bar.advance(task)
                 if fmt == "jsonl":
@@ -250,6 +251,11 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
     if reasons:
         summary += " (" + ", ".join(f"{reason} {n}" for reason, n in reasons.items()) + ")"
     note(f"{summary}; archive {archive.root}")
+    for source, learnt in sites.learnt.items():
+        note(
+            f"learnt {learnt} boilerplate paragraph{'s' if learnt != 1 else ''} of {source};"
+            f" taken out of {sites.cleaned.get(source, 0)} stored articles"
+        )
     if index_error is not None:
         raise Failure(f"stored, but not indexed yet: {index_error}")
     if counts["skipped"]:
@@ -396,15 +402,18 @@ def _hit_record(hit) -> dict:
 @click.argument("ref", metavar="ID|URL")
 @click.option("--text", "as_text", is_flag=True, help="The readable article as plain text.")
 @click.option("--html", "as_html", is_flag=True, help="The captured page, as it was archived.")
+@click.option(
+    "--explain", is_flag=True, help="Say where each field's value came from (JSON-LD, byline, ...)."
+)
 @output_options()
 @click.pass_context
-def show(ctx, ref: str, as_text: bool, as_html: bool, fmt: str) -> None:
+def show(ctx, ref: str, as_text: bool, as_html: bool, explain: bool, fmt: str) -> None:
     """Show one article, by id (or its first 6+ digits) or URL.
 
     \b
     Example:
       newsarchive show 68188a3a
-      newsarchive show https://www.jpost.com/Middle-East/Military-wing-of-Hamas-308937 --json
+      newsarchive show https://www.jpost.com/Middle-East/Military-wing-of-Hamas-308937 --json --explain
     """
     if sum([as_text, as_html, fmt == "json"]) > 1:
         raise click.UsageError("give one of --text, --html, --json")
@@ -417,7 +426,14 @@ def show(ctx, ref: str, as_text: bool, as_html: bool, fmt: str) -> None:
     if as_html:
         return _print_capture(archive, stored)
     if fmt == "json":
-        print_json(stored.article.to_dict())
+        record = stored.article.to_dict()
+        if explain:
+            record["explain"] = stored.article.provenance
+        print_json(record)
+    elif explain:
+        from newsarchive.render import provenance_view
+
+        stdout.print(provenance_view(stored.article))
     elif as_text:
         from newsarchive.render import article_text
 
@@ -506,6 +522,60 @@ def reindex(ctx, fmt: str) -> None:
         print_json({"indexed": count, "seconds": round(seconds, 3)})
     else:
         stdout.print(f"indexed {count} article{'s' if count != 1 else ''} in {seconds:.1f} s")
+
+
+# -- renormalize -----------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--source", help="Only the articles of this site, e.g. jpost.com.")
+@output_options()
+@click.pass_context
+def renormalize(ctx, source: str | None, fmt: str) -> None:
+    """Re-extract stored articles from their raw captures.
+
+    Uses the current extractor, the rules in sources.toml and what the
+    archive has learnt about each site; updates only what changed, and
+    indexes the changes. No page is fetched again.
+
+    \b
+    Example:
+      newsarchive renormalize --source harbour-herald.example
+    """
+    from newsarchive.renormalize import renormalize as run
+
+    archive = _archive(ctx)
+    started = time.monotonic()
+    with archive.open_store() as store:
+        if source:
+            source = source.strip().lower().removeprefix("www.")
+            if not store.count(source=source):
+                raise BadInput(f"the archive holds no articles of {source!r}; see `newsarchive stats`")
+        sites = archive.sites(store)
+        total = store.count(source=source)
+        with _progress(total, "renormalizing") as bar:
+            task = bar.add_task("renormalize", total=total)
+            counts = run(
+                store,
+                sites,
+                archive.warc_dir,
+                source=source,
+                progress=lambda done, _: bar.update(task, completed=done),
+            )
+        index_error = _catch_up(archive, store)
+    report = {
+        "articles": sum(counts.values()),
+        "counts": dict(counts.most_common()),
+        "learnt": sites.learnt,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    if fmt == "json":
+        print_json(report)
+    else:
+        parts = ", ".join(f"{n} {what}" for what, n in counts.most_common()) or "no articles"
+        stdout.print(f"renormalized {report['articles']} articles in {report['seconds']:.1f} s: {parts}")
+    if index_error is not None:
+        raise Failure(f"stored, but not indexed yet: {index_error}")
 
 
 # -- export ----------------------------------------------------------------

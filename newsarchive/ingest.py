@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from newsarchive.capture import CaptureWriter, payload_digest
 from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle
+from newsarchive.sites import Sites
 from newsarchive.store import Store
+
+# Learn site boilerplate after this many pages, not only at the end, so a
+# long run starts cleaning its articles early.
+LEARN_EVERY = 100
 
 
 @dataclass(frozen=True)
@@ -37,25 +42,47 @@ class Outcome:
     message: str | None = None  # the same in words
 
 
-def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter) -> Iterator[Outcome]:
+def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: Sites) -> Iterator[Outcome]:
     """Normalize pages into the store, keeping each article's raw page.
 
     Pages holding no article are skipped with their reason and not kept; a
     page adds a capture only when it brings bytes or content the archive
-    does not hold yet.
+    does not hold yet. Each page is read with what is known of its site,
+    and what the pages teach about their sites is learnt as they go.
     """
     from newsarchive.extract import extract_article
 
-    for page in pages:
+    touched: set[str] = set()
+    for number, page in enumerate(pages, start=1):
+        if number % LEARN_EVERY == 0:
+            sites.learn(touched, now=now_iso())
         if page.unreadable:
             yield Outcome(page.name, "skipped", reason="unreadable", message=page.unreadable)
             continue
         now = now_iso()
         try:
-            article = extract_article(page.body, page.url, content_type=page.content_type, fetched=now)
+            article = extract_article(
+                page.body,
+                page.url,
+                content_type=page.content_type,
+                fetched=now,
+                rules=sites.rules_for(page.url),
+            )
+            if page.url is None and sites.has_user_rules(article.source):
+                # Its site became known only from the page itself: read it
+                # again with the rules the user wrote for that site.
+                article = extract_article(
+                    page.body,
+                    article.url,
+                    content_type=page.content_type,
+                    fetched=now,
+                    rules=sites.rules_of(article.source),
+                )
         except NoArticle as rejected:
             yield Outcome(page.name, "skipped", reason=rejected.reason, message=str(rejected))
             continue
+        article = sites.finish(article)
+        touched.add(article.source)
         capture = None
         if _needs_capture(store.capture_of(article.id), article.content_hash, page.body):
             capture = captures.write_resource(
@@ -63,6 +90,7 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter) -> Iter
             )
         result = store.put(article, now=now, capture=capture)
         yield Outcome(page.name, result.status, article.id, article.title)
+    sites.learn(touched, now=now_iso())
 
 
 def _needs_capture(known, content_hash: str, body: bytes) -> bool:

@@ -123,3 +123,47 @@ def stats_view(stats: dict) -> Group:
     if not stats["sources"]:
         return Group(summary)
     return Group(summary, Text(""), sources, Text(""), months)
+
+
+# What each provenance label means, for `show --explain`.
+ORIGINS = {
+    "json-ld": "the page's JSON-LD (schema.org) metadata",
+    "opengraph": "the page's OpenGraph tags",
+    "twitter": "the page's Twitter card tags",
+    "meta": "a <meta> tag",
+    "title-tag": "the page's <title>, site name removed",
+    "h1": "the headline shown on the page (<h1>)",
+    "byline": "the byline shown on the page",
+    "time-element": "a <time> element on the page",
+    "html-lang": "the page's lang attribute",
+    "link-canonical": 'the page\'s <link rel="canonical">',
+    "fetched-url": "the address it was fetched from",
+    "content": "its text (the page names no address)",
+    "feed": "the site's feed entry",
+    "sitemap": "the site's sitemap entry",
+    "htmldate": "a date found in the page by htmldate",
+    "detected": "detected from the text",
+    "trafilatura": "trafilatura's main-content extraction",
+    "readability": "readability (trafilatura had cut the article short)",
+}
+
+
+def provenance_view(article: Article) -> Table:
+    table = Table(title=f"Where the fields of {article.id} came from", title_justify="left", show_edge=False)
+    for column in ("field", "value", "from"):
+        table.add_column(column)
+    for field_name, origin in article.provenance.items():
+        value = getattr(article, field_name, None)
+        if field_name == "image_url":
+            value = article.images[0].url if article.images else None
+        elif field_name == "image_caption":
+            value = article.images[0].caption if article.images else None
+        elif field_name == "text":
+            value = f"{article.word_count} words"
+        elif isinstance(value, tuple):
+            value = ", ".join(value)
+        shown = str(value or "")
+        table.add_row(
+            field_name, _t(shown[:60] + ("…" if len(shown) > 60 else "")), ORIGINS.get(origin, origin)
+        )
+    return table

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
+from newsarchive.boilerplate import paragraph_prints
+from newsarchive.boilerplate import threshold as boilerplate_threshold
 from newsarchive.errors import ArchiveError, ArchiveTooNew, BadInput
 from newsarchive.urls import canonicalize
 
@@ -28,7 +30,8 @@ BUSY_TIMEOUT_MS = 30_000
 
 # Schema migrations, applied in order; the store's PRAGMA user_version is the
 # number applied. Append to this list, never edit an entry that has shipped.
-MIGRATIONS: list[str] = [
+# An entry is SQL, or a function that migrates data with the connection.
+MIGRATIONS: list = [
     """
     CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
@@ -81,12 +84,31 @@ MIGRATIONS: list[str] = [
         at          TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE paragraph_counts (
+        source    TEXT NOT NULL,
+        print     TEXT NOT NULL,
+        articles  INTEGER NOT NULL,
+        sample    TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    CREATE TABLE boilerplate (
+        source  TEXT NOT NULL,
+        print   TEXT NOT NULL,
+        sample  TEXT NOT NULL,
+        learnt  TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    """,
+    lambda db: _count_all_paragraphs(db),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _JSON_FIELDS = ("authors", "tags", "images")
-# The article record's fields are the articles table's columns, one for one.
-_ARTICLE_COLUMNS = RECORD_FIELDS
+# The article record's fields are the articles table's columns, one for one,
+# with the provenance of its values beside them.
+_ARTICLE_COLUMNS = (*RECORD_FIELDS, "provenance")
 
 
 @dataclass(frozen=True)
@@ -189,8 +211,12 @@ class Store:
                 version = self._db.execute("PRAGMA user_version").fetchone()[0]
                 if version >= SCHEMA_VERSION:
                     break
-                for statement in _statements(MIGRATIONS[version]):
-                    self._db.execute(statement)
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(self._db)
+                else:
+                    for statement in _statements(step):
+                        self._db.execute(statement)
                 if version == 0:
                     self._db.execute(
                         "INSERT INTO meta (key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,)
@@ -209,27 +235,37 @@ class Store:
 
     # -- writes --------------------------------------------------------------
 
-    def put(self, article: Article, *, now: str, capture: Capture | None = None) -> PutResult:
+    def put(
+        self,
+        article: Article,
+        *,
+        now: str,
+        capture: Capture | None = None,
+        keep_revision: bool = True,
+    ) -> PutResult:
         """Insert or update an article, in one transaction.
 
         Unchanged content only refreshes `last_seen`; a change of any field
         is logged for the index; a change of what readers see (title,
-        subtitle, text) also keeps the old version as a revision.
+        subtitle, text) also keeps the old version as a revision, unless
+        `keep_revision` is off (a re-normalization of the same capture is
+        not a new version of the article).
         """
         record = _row_values(article)
         capture_values = (capture.file, capture.offset, capture.digest) if capture else (None, None, None)
         with self._transaction():
             old = self._db.execute("SELECT * FROM articles WHERE id = ?", (article.id,)).fetchone()
-            if old is not None and all(old[c] == record[c] for c in _ARTICLE_COLUMNS if c != "fetched"):
+            if old is not None and all(old[c] == record[c] for c in RECORD_FIELDS if c != "fetched"):
                 self._db.execute(
-                    "UPDATE articles SET last_seen = ?, fetched = coalesce(?, fetched),"
+                    "UPDATE articles SET last_seen = ?, fetched = coalesce(?, fetched), provenance = ?,"
                     " capture_file = coalesce(capture_file, ?),"
                     " capture_offset = coalesce(capture_offset, ?),"
                     " capture_digest = coalesce(capture_digest, ?) WHERE id = ?",
-                    (now, article.fetched, *capture_values, article.id),
+                    (now, article.fetched, record["provenance"], *capture_values, article.id),
                 )
                 return PutResult("unchanged", article.id, None)
             seq = self._log_change(article.id, "put", now)
+            self._recount(old, article)
             if old is None:
                 self._db.execute(
                     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, first_seen, last_seen,"
@@ -238,7 +274,7 @@ class Store:
                     (*(record[c] for c in _ARTICLE_COLUMNS), now, now, *capture_values, seq),
                 )
                 return PutResult("new", article.id, seq)
-            if old["content_hash"] != article.content_hash:
+            if keep_revision and old["content_hash"] != article.content_hash:
                 self._db.execute(
                     "INSERT INTO revisions (article_id, seq, content_hash, title, subtitle, text,"
                     " fetched, replaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -271,10 +307,63 @@ class Store:
 
     def delete(self, article_id: str, *, now: str) -> bool:
         with self._transaction():
-            gone = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
-            if gone:
-                self._log_change(article_id, "delete", now)
-            return bool(gone)
+            old = self._db.execute("SELECT source, text FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if old is None:
+                return False
+            self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._recount(old, None)
+            self._log_change(article_id, "delete", now)
+            return True
+
+    def _recount(self, old, new: Article | None) -> None:
+        """Keep `paragraph_counts` in step with the stored texts: how many of
+        each source's articles hold each paragraph."""
+        before = paragraph_prints(old["text"]) if old is not None else {}
+        after = paragraph_prints(new.text) if new is not None else {}
+        moved = old is not None and new is not None and old["source"] != new.source
+        if old is not None:
+            gone = before.keys() if moved else before.keys() - after.keys()
+            self._db.executemany(
+                "UPDATE paragraph_counts SET articles = articles - 1 WHERE source = ? AND print = ?",
+                [(old["source"], fp) for fp in gone],
+            )
+        if new is not None:
+            added = after.keys() if moved else after.keys() - before.keys()
+            self._db.executemany(
+                "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, 1, ?)"
+                " ON CONFLICT (source, print) DO UPDATE SET articles = articles + 1",
+                [(new.source, fp, after[fp]) for fp in added],
+            )
+
+    # -- site knowledge --------------------------------------------------------
+
+    def boilerplate_of(self, source: str) -> frozenset[str]:
+        """Fingerprints of the paragraphs learnt as the source's boilerplate."""
+        rows = self._db.execute("SELECT print FROM boilerplate WHERE source = ?", (source,))
+        return frozenset(row[0] for row in rows)
+
+    def learn_boilerplate(self, source: str, *, now: str) -> dict[str, str]:
+        """Learn the paragraphs now common enough in the source's articles to
+        be its boilerplate; returns the newly learnt {fingerprint: paragraph}."""
+        with self._transaction():
+            articles = self._db.execute(
+                "SELECT count(*) FROM articles WHERE source = ?", (source,)
+            ).fetchone()[0]
+            rows = self._db.execute(
+                "SELECT print, sample FROM paragraph_counts c WHERE source = ? AND articles >= ?"
+                " AND NOT EXISTS (SELECT 1 FROM boilerplate b WHERE b.source = c.source AND b.print = c.print)",
+                (source, boilerplate_threshold(articles)),
+            ).fetchall()
+            self._db.executemany(
+                "INSERT INTO boilerplate (source, print, sample, learnt) VALUES (?, ?, ?, ?)",
+                [(source, row["print"], row["sample"], now) for row in rows],
+            )
+        return {row["print"]: row["sample"] for row in rows}
+
+    def boilerplate(self) -> list[dict]:
+        """Everything learnt, per source: what `stats` shows."""
+        rows = self._db.execute("SELECT source, sample, learnt FROM boilerplate ORDER BY source, learnt")
+        return [dict(row) for row in rows]
 
     def _log_change(self, article_id: str, op: str, now: str) -> int:
         cursor = self._db.execute(
@@ -300,8 +389,13 @@ class Store:
         ).fetchall()
         return [Change(row["seq"], row["article_id"]) for row in rows]
 
-    def count(self) -> int:
+    def count(self, *, source: str | None = None) -> int:
+        if source:
+            return self._db.execute("SELECT count(*) FROM articles WHERE source = ?", (source,)).fetchone()[0]
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def sources(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT DISTINCT source FROM articles ORDER BY source")]
 
     def get(self, article_id: str) -> StoredArticle | None:
         row = self._db.execute(
@@ -341,12 +435,15 @@ class Store:
                 return row["id"]
         return None
 
-    def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
-        """Every article in id order, read in batches so memory stays flat."""
+    def iter_articles(self, *, source: str | None = None, batch: int = 500) -> Iterator[Article]:
+        """Every article (of one source), in id order, read in batches so
+        memory stays flat."""
         last = ""
+        where = "id > ?" + (" AND source = ?" if source else "")
         while True:
             rows = self._db.execute(
-                "SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                f"SELECT * FROM articles WHERE {where} ORDER BY id LIMIT ?",
+                (last, source, batch) if source else (last, batch),
             ).fetchall()
             if not rows:
                 return
@@ -385,6 +482,7 @@ class Store:
         for row in per_month:
             months.setdefault(row["source"], []).append({"month": row["month"], "articles": row["articles"]})
         totals = db.execute("SELECT count(*), coalesce(sum(word_count), 0) FROM articles").fetchone()
+        learnt = dict(db.execute("SELECT source, count(*) FROM boilerplate GROUP BY source").fetchall())
         return {
             "articles": totals[0],
             "words": totals[1],
@@ -396,6 +494,7 @@ class Store:
                     "oldest": row["oldest"],
                     "newest": row["newest"],
                     "last_seen": row["last_seen"],
+                    "boilerplate_learnt": learnt.get(row["source"], 0),
                     "months": months.get(row["source"], []),
                 }
                 for row in per_source
@@ -432,14 +531,27 @@ def _row_values(article: Article) -> dict:
     record = article.to_dict()
     for name in _JSON_FIELDS:
         record[name] = json.dumps(record[name], ensure_ascii=False)
+    record["provenance"] = json.dumps(article.provenance, ensure_ascii=False)
     return record
 
 
 def _article(row: sqlite3.Row) -> Article:
     record = {name: row[name] for name in _ARTICLE_COLUMNS}
-    for name in _JSON_FIELDS:
+    for name in (*_JSON_FIELDS, "provenance"):
         record[name] = json.loads(record[name])
     return Article.from_dict(record)
+
+
+def _count_all_paragraphs(db: sqlite3.Connection) -> None:
+    """Fill `paragraph_counts` from the articles already stored."""
+    counts: dict[tuple[str, str], list] = {}
+    for source, text in db.execute("SELECT source, text FROM articles"):
+        for fp, sample in paragraph_prints(text).items():
+            counts.setdefault((source, fp), [0, sample])[0] += 1
+    db.executemany(
+        "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, ?, ?)",
+        [(source, fp, n, sample) for (source, fp), (n, sample) in counts.items()],
+    )
 
 
 def _stored(row: sqlite3.Row) -> StoredArticle:

@@ -41,7 +41,7 @@ def run_demo(flag: Path | None) -> None:
     pages = [Page(page.url, page.html, page.url) for page in article_pages()]
     with archive.open_store(create=True) as store:
         with CaptureWriter(archive.warc_dir) as captures:
-            outcomes = list(ingest(pages, store, captures))
+            outcomes = list(ingest(pages, store, captures, archive.sites(store)))
         with archive.writer_lock("indexing"):
             catch_up(archive.index_dir, store)
         added = sum(o.status != "skipped" for o in outcomes)

@@ -14,12 +14,13 @@ import lxml.html
 from lxml.etree import ParserError
 
 from newsarchive.article import Article, Image
+from newsarchive.boilerplate import fingerprint
 from newsarchive.errors import NoArticle
 from newsarchive.extract import fallback
 from newsarchive.extract.body import blocks_from_body, clean_blocks, trafilatura_body
 from newsarchive.extract.decode import decode_html
 from newsarchive.extract.images import figure_images
-from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules, paragraph_key
+from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules
 from newsarchive.extract.language import detect_language
 from newsarchive.extract.metadata import Metadata, read_metadata
 from newsarchive.extract.structured import read_declared
@@ -149,7 +150,9 @@ def _body(
 
     def clean(blocks):
         kept = clean_blocks(blocks, repeated=repeated, links=links, authors=meta.authors)
-        return [p for p in kept if paragraph_key(p) not in rules.boilerplate]
+        if not rules.boilerplate:
+            return kept
+        return [p for p in kept if fingerprint(p) not in rules.boilerplate]
 
     paragraphs = clean(blocks_from_body(trafilatura_body(text, url)))
     extracted = sum(len(p.split()) for p in paragraphs)

@@ -9,16 +9,9 @@ sitemap entry's date and title. Both are plain data, passed into the pure
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 DATE_ORDERS = ("DMY", "MDY", "YMD")
-_KEY = re.compile(r"[\W_]+")
-
-
-def paragraph_key(text: str) -> str:
-    """A paragraph compared loosely: case, spacing and punctuation ignored."""
-    return _KEY.sub("", text.casefold())
 
 
 @dataclass(frozen=True)
@@ -26,7 +19,8 @@ class SiteRules:
     drop: tuple[str, ...] = ()  # CSS selectors of elements that are never the article
     date_order: str | None = None  # how the site writes numeric dates: DMY, MDY or YMD
     timezone: str | None = None  # IANA zone of times the site prints without an offset
-    boilerplate: frozenset[str] = field(default_factory=frozenset)  # paragraph keys
+    # Fingerprints (`boilerplate.fingerprint`) of paragraphs learnt as the site's own.
+    boilerplate: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if self.date_order is not None and self.date_order not in DATE_ORDERS:

@@ -1,0 +1,208 @@
+"""Site rules, crawl hints, provenance and the reasons pages are refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import PAGES
+from newsarchive.boilerplate import fingerprint
+from newsarchive.errors import NoArticle
+from newsarchive.extract import Hints, SiteRules, extract, extract_article
+
+STORY = " ".join(
+    [
+        "The harbour commission met on Tuesday evening to decide the future of the old grain silo,",
+        "which has stood empty on the east quay since the mill closed in 1998.",
+        "Commissioners heard from architects, fishermen and neighbours before voting to keep the building",
+        "and turn its lower floors into workshops for boat builders and sail makers.",
+    ]
+)
+
+
+def page(
+    *,
+    head: str = "",
+    body: str = "",
+    paragraphs: int = 3,
+    byline: str = "",
+) -> str:
+    story = "".join(f"<p>{STORY} (part {n}).</p>" for n in range(paragraphs))
+    return (
+        f"<html lang='en'><head><meta charset='utf-8'><title>Silo saved - Quay News</title>{head}</head>"
+        f"<body><nav><a href='/'>Home</a> <a href='/local'>Local</a></nav>"
+        f"<article><h1>Silo saved</h1>{byline}<div class='body'>{story}{body}</div></article></body></html>"
+    )
+
+
+def jsonld(data: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+# -- refusals ------------------------------------------------------------------
+
+
+def test_declared_paywall_teaser_is_refused_with_what_it_showed():
+    html = page(
+        paragraphs=1,
+        head=jsonld(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": "Silo saved",
+                "isAccessibleForFree": "False",
+            }
+        ),
+    )
+    with pytest.raises(NoArticle) as raised:
+        extract_article(html, "https://quay.example/local/silo")
+    assert raised.value.reason == "paywall"
+    assert raised.value.partial.title == "Silo saved"
+    assert "grain silo" in raised.value.partial.text
+
+
+def test_paywalled_page_with_the_full_text_is_an_article():
+    html = page(
+        paragraphs=8,
+        head=jsonld(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": "Silo saved",
+                "isAccessibleForFree": False,
+            }
+        ),
+    )
+    assert extract(html, "https://quay.example/local/silo") is not None
+
+
+def test_teaser_that_asks_to_subscribe_is_a_paywall():
+    html = page(
+        paragraphs=1, body="<p>Subscribe now to continue reading this story and all of Quay News.</p>"
+    )
+    with pytest.raises(NoArticle) as raised:
+        extract_article(html, "https://quay.example/local/silo")
+    assert raised.value.reason == "paywall"
+
+
+def test_login_wall():
+    html = (
+        "<html><head><title>Log in</title></head><body><h1>Members only</h1>"
+        "<form><input name='user'><input type='password' name='pw'><button>Log in</button></form></body></html>"
+    )
+    with pytest.raises(NoArticle) as raised:
+        extract_article(html, "https://quay.example/account")
+    assert raised.value.reason == "login-wall"
+
+
+def test_page_that_needs_javascript():
+    html = (
+        "<html><head><title>Quay News</title><script src='/app.js'></script></head>"
+        "<body><noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div></body></html>"
+    )
+    with pytest.raises(NoArticle) as raised:
+        extract_article(html, "https://quay.example/local/silo")
+    assert raised.value.reason == "needs-javascript"
+
+
+def test_page_declared_a_collection_is_an_index_page():
+    html = page(
+        paragraphs=6,
+        head=jsonld({"@context": "https://schema.org", "@type": "CollectionPage", "name": "Local news"}),
+    )
+    with pytest.raises(NoArticle) as raised:
+        extract_article(html, "https://quay.example/local/")
+    assert raised.value.reason == "index-page"
+
+
+# -- site rules ----------------------------------------------------------------
+
+
+def test_drop_selectors_remove_what_the_site_always_adds():
+    html = page(
+        body="<div class='sponsor'><p>"
+        + "This report is brought to you by the Harbour Bank, " * 4
+        + "</p></div>"
+    )
+    url = "https://quay.example/local/silo"
+    assert "Harbour Bank" in extract(html, url).text
+    assert "Harbour Bank" not in extract(html, url, rules=SiteRules(drop=("div.sponsor",))).text
+
+
+def test_learnt_boilerplate_is_dropped():
+    promo = "Quay News is free to read thanks to readers like you: please consider a donation today."
+    html = page(body=f"<p>{promo}</p>")
+    url = "https://quay.example/local/silo"
+    assert promo in extract(html, url).text
+    learnt = SiteRules(boilerplate=frozenset({fingerprint(promo)}))
+    assert promo not in extract(html, url, rules=learnt).text
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"), [("MDY", "2013-04-05T14:30:00"), ("DMY", "2013-05-04T14:30:00")]
+)
+def test_date_order_reads_numeric_byline_dates(order, expected):
+    html = page(byline="<div class='byline'>By Ann Berg | 04/05/2013 14:30</div>")
+    article = extract(html, "https://quay.example/local/silo", rules=SiteRules(date_order=order))
+    assert article.published == expected
+    assert article.provenance["published"] == "byline"
+
+
+def test_timezone_is_given_to_times_printed_without_one():
+    html = page(head="<meta property='article:published_time' content='2024-07-01T09:15:00'>")
+    url = "https://quay.example/local/silo"
+    assert extract(html, url).published == "2024-07-01T09:15:00"
+    zoned = extract(html, url, rules=SiteRules(timezone="Europe/Oslo"))
+    assert zoned.published == "2024-07-01T09:15:00+02:00"
+
+
+def test_bad_date_order_is_refused():
+    with pytest.raises(ValueError, match="date_order"):
+        SiteRules(date_order="YDM")
+
+
+# -- hints and provenance ----------------------------------------------------
+
+
+def test_feed_date_is_evidence_when_the_page_has_none():
+    html = page()
+    article = extract(html, "https://quay.example/local/silo", hints=Hints(published="2024-03-02T08:00:00Z"))
+    assert article.published == "2024-03-02T08:00:00+00:00"
+    assert article.provenance["published"] == "feed"
+
+
+def test_page_date_wins_over_the_feed():
+    html = page(head="<meta property='article:published_time' content='2024-03-01T10:00:00+01:00'>")
+    article = extract(html, "https://quay.example/local/silo", hints=Hints(published="2024-03-02T08:00:00Z"))
+    assert article.published == "2024-03-01T10:00:00+01:00"
+    assert article.provenance["published"] == "opengraph"
+
+
+def test_provenance_of_the_shared_sample(shared_sample):
+    html, _ = shared_sample
+    article = extract(html.read_bytes(), "https://www.jpost.com/Middle-East/x-308937")
+    assert article.provenance == {
+        "site_name": "json-ld",
+        "section": "json-ld",
+        "title": "h1",
+        "subtitle": "json-ld",
+        "authors": "json-ld",
+        "published": "json-ld",
+        "modified": "json-ld",
+        "tags": "json-ld",
+        "language": "html-lang",
+        "canonical_url": "link-canonical",
+        "image_url": "json-ld",
+        "image_caption": "json-ld",
+        "text": "trafilatura",
+    }
+
+
+def test_provenance_of_a_meta_only_page():
+    article = extract((PAGES / "meta-only.html").read_bytes())
+    assert article.provenance["authors"] == "byline"
+    assert article.provenance["published"] == "time-element"
+    assert article.provenance["canonical_url"] == "opengraph"
+    assert article.provenance["tags"] == "meta"
+    assert article.provenance["language"] == "html-lang"
