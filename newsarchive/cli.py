@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import logging
 import sys
 import time
 from collections import Counter
@@ -28,6 +29,12 @@ from newsarchive.output import note, output_options, print_json, print_jsonl, st
 from newsarchive.sanitize import for_terminal
 
 CONTEXT = dict(help_option_names=["-h", "--help"], max_content_width=100)
+
+# The extraction libraries log their doubts about odd pages as warnings; an
+# archive meets odd pages all day, and says why it skips one in its own words.
+for _library in ("trafilatura", "htmldate", "readability", "courlan"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
+    logging.getLogger(_library).propagate = False
 # Saved pages read from a directory.
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 

@@ -72,12 +72,9 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: 
                 # Its site became known only from the page itself: read it
                 # again with the rules the user wrote for that site.
                 article = extract_article(
-                    page.body,
-                    article.url,
-                    content_type=page.content_type,
-                    fetched=now,
+                    page.body, article.url, content_type=page.content_type, fetched=now,
                     rules=sites.rules_of(article.source),
-                )
+                )  # fmt: skip
         except NoArticle as rejected:
             yield Outcome(page.name, "skipped", reason=rejected.reason, message=str(rejected))
             continue

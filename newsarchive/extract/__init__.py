@@ -9,6 +9,7 @@ callers that count or report rejections.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import lxml.html
 from lxml.etree import ParserError
@@ -40,6 +41,7 @@ __all__ = [
 # Pages above this size are refused: real article pages stay well below
 # 5 MB, while trafilatura needs over a minute on a 28 MB page.
 MAX_PAGE_BYTES = 15 * 1024 * 1024
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Share of NUL and other control bytes in the first KiB above which a body is
 # not text at all (an image, a PDF, a compressed stream).
 MAX_BINARY_SHARE = 0.05
@@ -178,7 +180,9 @@ def _page_text(html: bytes | str, content_type: str | None) -> str:
         if binary > MAX_BINARY_SHARE * len(head):
             raise NoArticle("not-html", "the file is binary, not an HTML page")
         html = decode_html(html, content_type)
-    return strip_controls(html)
+    # An XHTML page's XML declaration names an encoding, which lxml refuses
+    # on text that is already decoded.
+    return strip_controls(_XML_DECLARATION.sub("", html, count=1))
 
 
 def _images(meta: Metadata, figures: list[tuple[str, str | None, str | None]]) -> tuple[Image, ...]:

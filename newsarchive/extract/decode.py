@@ -66,6 +66,6 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     declared = declared or html_body_declared_encoding(body)
     if declared and not (declared == "utf-8" and not _is_utf8(body)):
         return html_to_unicode(content_type, body)[1]
-    if _is_utf8(body):
-        return body.decode("utf-8")
+    if _is_utf8(body):  # possibly with its last character cut short
+        return body.decode("utf-8", errors="replace")
     return body.decode(_detect(body), errors="replace")
