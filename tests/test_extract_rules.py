@@ -206,3 +206,48 @@ def test_provenance_of_a_meta_only_page():
     assert article.provenance["canonical_url"] == "opengraph"
     assert article.provenance["tags"] == "meta"
     assert article.provenance["language"] == "html-lang"
+
+
+# -- cleaning ------------------------------------------------------------------
+
+
+def test_site_names_posing_as_authors_are_left_out():
+    html = page(
+        head=jsonld(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": "Silo saved",
+                "author": [
+                    {"@type": "Person", "name": "Ann Berg"},
+                    {"@type": "Organization", "name": "Quay News"},
+                ],
+                "publisher": {"@type": "Organization", "name": "Quay News"},
+            }
+        )
+    )
+    assert extract(html, "https://quay.example/local/silo").authors == ("Ann Berg",)
+
+
+def test_the_site_is_the_author_when_no_person_is_named():
+    html = page(
+        head=jsonld(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": "Silo saved",
+                "author": {"@type": "Organization", "name": "Quay News Staff"},
+                "publisher": {"@type": "Organization", "name": "Quay News"},
+            }
+        )
+    )
+    assert extract(html, "https://quay.example/local/silo").authors == ("Quay News Staff",)
+
+
+def test_date_lines_inside_the_body_are_dropped_but_dated_sentences_stay():
+    html = page(
+        body="<p>Updated: April 5, 2013 10:32 GMT</p><p>The next meeting is on May 5, 2013.</p><h2>2013</h2>"
+    )
+    text = extract(html, "https://quay.example/local/silo").text
+    assert "Updated: April 5" not in text
+    assert "The next meeting is on May 5, 2013." in text

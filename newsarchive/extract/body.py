@@ -160,6 +160,25 @@ def _is_promo(paragraph: str) -> bool:
     return bool(_SHORTCODE.match(line)) or any(p.fullmatch(line) for p in _PROMO_LINES)
 
 
+# A line that is only a date and time ("Updated: April 5, 2013 10:32 GMT"),
+# printed again inside the body: every word is one of these.
+DATELINE_MAX_WORDS = 12
+_DATE_WORDS = re.compile(
+    r"\b(published|updated|posted|last|modified|on|at|am|pm|a\.m|p\.m|gmt|utc|[a-z]{1,2}[sd]t|et|pt|ct"
+    r"|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?"
+    r"|nov(ember)?|dec(ember)?|mon(day)?|tue(s|sday)?|wed(nesday)?|thu(rs|rsday)?|fri(day)?|sat(urday)?"
+    r"|sun(day)?|\d+(st|nd|rd|th|h)?)\b",
+    re.I,
+)
+
+
+def _is_dateline(paragraph: str) -> bool:
+    words = len(paragraph.split())
+    if not 2 <= words <= DATELINE_MAX_WORDS or not re.search(r"\d", paragraph):
+        return False
+    return not re.sub(r"[\W\d_]+", "", _DATE_WORDS.sub("", paragraph))
+
+
 # A paragraph that is the whole text of one link, in the body, is a
 # related-story or promo link ("Click for full coverage"), unless it is a
 # sub-heading.
@@ -215,7 +234,12 @@ def clean_blocks(
         key = _key(block.text)
         if not key or key in repeated_keys:
             continue
-        if _is_promo(block.text) or _is_byline(block.text, authors) or _is_link_only(block, link_keys):
+        if (
+            _is_promo(block.text)
+            or _is_byline(block.text, authors)
+            or (block.kind != "head" and _is_dateline(block.text))
+            or _is_link_only(block, link_keys)
+        ):
             continue
         if kept and _key(kept[-1]) == key:
             continue

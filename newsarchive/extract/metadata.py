@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 from newsarchive.extract.datefind import guessed_date, normalize_date, visible_date
 from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules
-from newsarchive.extract.structured import Declared, jsonld_names, jsonld_text
+from newsarchive.extract.structured import Declared, jsonld_names, jsonld_organizations, jsonld_text
 from newsarchive.sanitize import clean_line
 from newsarchive.urls import absolute, is_web_url
 
@@ -136,7 +136,7 @@ def read_metadata(
         [("json-ld", jsonld_text(ld.get("description")))]
         + declared.tagged("og:description", "description", "twitter:description"),
     )
-    authors, origin = choose_authors(tree, declared)
+    authors, origin = choose_authors(tree, declared, (site_name, host))
     if authors:
         provenance["authors"] = origin
     zone = ZoneInfo(rules.timezone) if rules.timezone else None
@@ -293,9 +293,22 @@ def clean_author(name: str) -> list[str]:
     return people
 
 
-def choose_authors(tree: HtmlElement, declared: Declared) -> tuple[tuple[str, ...], str]:
-    """People who wrote the article, and where their names came from."""
+def choose_authors(
+    tree: HtmlElement, declared: Declared, site_names: tuple[str | None, ...] = ()
+) -> tuple[tuple[str, ...], str]:
+    """People who wrote the article, and where their names came from.
+
+    The site itself (its name, its host, an Organization in JSON-LD) is
+    not a person: it is given as the author only when no person is named.
+    """
     ld = declared.jsonld or {}
+    organizations = {_comparable(n) for n in jsonld_organizations(ld.get("author"))}
+    sites = {key for key in (_comparable(n or "").removeprefix("www") for n in site_names) if len(key) >= 3}
+
+    def is_site(name: str) -> bool:
+        key = _comparable(name)
+        return key in organizations or any(site in key or key in site for site in sites)
+
     sources = [
         ("json-ld", jsonld_names(ld.get("author")) or jsonld_names(ld.get("creator"))),
         (
@@ -312,8 +325,9 @@ def choose_authors(tree: HtmlElement, declared: Declared) -> tuple[tuple[str, ..
             for person in clean_author(raw):
                 if _comparable(person) not in {_comparable(p) for p in people}:
                     people.append(person)
-        if people:
-            return tuple(people), origin
+        persons = [p for p in people if not is_site(p)]
+        if persons or people:
+            return tuple(persons or people), origin
     return (), ""
 
 

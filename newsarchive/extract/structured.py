@@ -189,3 +189,12 @@ def jsonld_names(value) -> list[str]:
         if isinstance(given, str) and isinstance(family, str):
             return [f"{given} {family}"]
     return []
+
+
+def jsonld_organizations(value) -> list[str]:
+    """Names of the organizations (not people) in a JSON-LD author value."""
+    if isinstance(value, list):
+        return [name for item in value for name in jsonld_organizations(item)]
+    if isinstance(value, dict) and types_of(value) & {"Organization", "NewsMediaOrganization", "Corporation"}:
+        return jsonld_names(value)
+    return []
