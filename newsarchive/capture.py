@@ -82,6 +82,45 @@ class CaptureWriter:
         )
         return self._append(record, payload)
 
+    def write_exchange(self, exchange: Exchange, *, revisit_of: tuple[str, str] | None = None) -> Capture:
+        """Keep an HTTP request and its response; with `revisit_of` (the
+        URI and date of an identical earlier payload) the response is kept
+        as a revisit record that points back to it instead of repeating it."""
+        from warcio.statusandheaders import StatusAndHeaders
+
+        writer = self._current()
+        date = warc_date(exchange.date)
+        response_headers = StatusAndHeaders(
+            f"{exchange.status} {exchange.reason}",
+            [(k, v) for k, v in exchange.response_headers if k.lower() != "transfer-encoding"],
+            protocol="HTTP/1.1",
+        )
+        warc_headers = {"WARC-Date": date}
+        if exchange.ip_address:
+            warc_headers["WARC-IP-Address"] = exchange.ip_address
+        if revisit_of:
+            record = writer.create_revisit_record(
+                exchange.url, payload_digest(exchange.body), revisit_of[0], warc_date(revisit_of[1]),
+                http_headers=response_headers,
+            )  # fmt: skip
+            record.rec_headers.replace_header("WARC-Date", date)
+        else:
+            record = writer.create_warc_record(
+                exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
+                http_headers=response_headers, warc_headers_dict=warc_headers,
+            )  # fmt: skip
+        request = writer.create_warc_record(
+            exchange.url, "request",
+            http_headers=StatusAndHeaders(
+                f"{exchange.method} {exchange.target} HTTP/1.1", exchange.request_headers, is_http_request=True
+            ),
+            warc_headers_dict={"WARC-Date": date,
+                               "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")},
+        )  # fmt: skip
+        capture = self._append(record, exchange.body)
+        self._append(request, b"")
+        return capture
+
     def _append(self, record, payload: bytes) -> Capture:
         offset = self._file.tell()
         try:
@@ -129,6 +168,22 @@ class CaptureWriter:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its response, as they went over the wire."""
+
+    url: str
+    method: str
+    target: str  # the request line's path and query
+    request_headers: list[tuple[str, str]]
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    body: bytes  # as received: still compressed when the server compressed it
+    date: str  # ISO 8601
+    ip_address: str | None = None
+
+
+@dataclass(frozen=True)
 class CapturedPage:
     uri: str
     date: str
@@ -152,7 +207,7 @@ def read_capture(directory: Path, capture: Capture) -> CapturedPage:
                 raise CaptureError(f"no WARC record at offset {capture.offset} of {path}")
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             date = record.rec_headers.get_header("WARC-Date") or ""
-            if record.rec_type == "response" and record.http_headers:
+            if record.rec_type in ("response", "revisit") and record.http_headers:
                 content_type = record.http_headers.get_header("Content-Type")
             else:
                 content_type = record.rec_headers.get_header("Content-Type")

@@ -295,6 +295,58 @@ def _catch_up(archive, store) -> str | None:
     return None
 
 
+# -- crawl -----------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("targets", nargs=-1, required=True, metavar="URL|SOURCE...")
+@click.option("--max-pages", type=click.IntRange(1), help="Stop after this many responses.")
+@click.option("--max-articles", type=click.IntRange(1), help="Stop after this many new articles.")
+@click.option("--since", metavar="DATE", help="Skip sitemap and feed entries published before DATE.")
+@click.option(
+    "-s", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting (repeatable)."
+)
+@output_options()
+@click.pass_context
+def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> None:
+    """Crawl news sites: discover, capture, normalize, store and index.
+
+    Finds articles through robots.txt, sitemaps (news sitemaps included),
+    feeds and links; polite by default (robots.txt, Crawl-delay,
+    AutoThrottle, two requests at a time per site); incremental (archived
+    articles are not fetched again, feeds and sitemaps are fetched
+    conditionally); resumable (a killed crawl continues where it stopped).
+    Every response is kept in ARCHIVE/warc. Give URLs, or names of sources
+    in sources.toml.
+
+    \b
+    Example:
+      newsarchive crawl https://www.example-news.com/ --max-articles 200
+      newsarchive crawl herald --since 2025-01 -s DOWNLOAD_DELAY=3
+    """
+    from newsarchive.crawl.run import resolve_targets, run_crawls
+    from newsarchive.crawl.settings import parse_overrides
+    from newsarchive.sources import load_sources
+
+    archive = _archive(ctx)
+    overrides = parse_overrides(settings)
+    bound = _bound("since", since)
+    chosen = resolve_targets(targets, load_sources(archive.sources_path))
+    results = run_crawls(
+        archive, chosen, max_pages=max_pages, max_articles=max_articles, since=bound, overrides=overrides
+    )
+    summaries = [result.summary() for result in results]
+    if fmt == "json":
+        print_json(summaries)
+    else:
+        from newsarchive.render import crawl_view
+
+        for summary in summaries:
+            stdout.print(crawl_view(summary))
+    if all(result.tally.pages == 0 for result in results):
+        raise Failure("nothing could be fetched; check the address and your network, and see ARCHIVE/logs")
+
+
 # -- search ----------------------------------------------------------------
 
 

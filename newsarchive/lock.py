@@ -22,10 +22,11 @@ _POLL_SECONDS = 0.1
 
 
 class WriterLock:
-    def __init__(self, path: Path, *, timeout: float, purpose: str):
+    def __init__(self, path: Path, *, timeout: float, purpose: str, what: str = "the archive"):
         self.path = path
         self.timeout = timeout
         self.purpose = purpose
+        self.what = what
         self._fd: int | None = None
 
     def __enter__(self) -> WriterLock:
@@ -73,7 +74,8 @@ class WriterLock:
             if holder.get("pid")
             else "another newsarchive process"
         )
+        waited = f"; waited {self.timeout:g} s" if self.timeout else ""
         return (
-            f"the archive is busy: {who} is writing it; waited {self.timeout:g} s."
+            f"{self.what} is busy: {who} holds it{waited}."
             " Try again when it has finished, or raise NEWSARCHIVE_LOCK_TIMEOUT"
         )

@@ -167,3 +167,25 @@ def provenance_view(article: Article) -> Table:
             field_name, _t(shown[:60] + ("…" if len(shown) > 60 else "")), ORIGINS.get(origin, origin)
         )
     return table
+
+
+def crawl_view(summary: dict) -> Group:
+    """A crawl's summary: what was archived, skipped and failed, by reason."""
+    head = Text(f"{for_terminal(summary['source'])}: ", style="bold")
+    head.append(
+        f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} unchanged articles"
+        f" from {summary['pages']} pages in {summary['seconds']:.1f} s ({summary['status']}"
+        + (", resumed" if summary["resumed"] else "")
+        + ")"
+    )
+    lines = [head]
+    for title, counts in (
+        ("not articles", summary["not_articles"]),
+        ("not fetched", summary["skipped"]),
+        ("errors", summary["errors"]),
+        ("notes", summary["notes"]),
+    ):
+        if counts:
+            listed = ", ".join(f"{for_terminal(str(reason))} {n}" for reason, n in counts.items())
+            lines.append(Padding(_t(f"{title}: {listed}", _DIM), (0, 0, 0, 2), expand=False))
+    return Group(*lines)

@@ -15,7 +15,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +102,40 @@ MIGRATIONS: list = [
     ) WITHOUT ROWID;
     """,
     lambda db: _count_all_paragraphs(db),
+    """
+    CREATE TABLE urls (
+        url            TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL,
+        first_seen     TEXT NOT NULL,
+        last_fetched   TEXT,
+        status         INTEGER,
+        etag           TEXT,
+        last_modified  TEXT,
+        reason         TEXT,
+        article_id     TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE runs (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        source    TEXT NOT NULL,
+        started   TEXT NOT NULL,
+        finished  TEXT,
+        status    TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+        pid       INTEGER,
+        pages     INTEGER NOT NULL DEFAULT 0,
+        new       INTEGER NOT NULL DEFAULT 0,
+        updated   INTEGER NOT NULL DEFAULT 0,
+        errors    INTEGER NOT NULL DEFAULT 0,
+        summary   TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX runs_source ON runs (source, started);
+    CREATE TABLE payloads (
+        digest  TEXT PRIMARY KEY,
+        uri     TEXT NOT NULL,
+        date    TEXT NOT NULL,
+        file    TEXT NOT NULL,
+        offset  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -333,6 +367,99 @@ class Store:
                 "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, 1, ?)"
                 " ON CONFLICT (source, print) DO UPDATE SET articles = articles + 1",
                 [(new.source, fp, after[fp]) for fp in added],
+            )
+
+    # -- crawl state -----------------------------------------------------------
+
+    def is_archived(self, url: str) -> bool:
+        """Whether an article was stored from this URL (as fetched or canonical)."""
+        row = self._db.execute(
+            "SELECT 1 FROM articles WHERE url = ? OR canonical_url = ? LIMIT 1", (url, canonicalize(url))
+        ).fetchone()
+        return row is not None
+
+    def url_state(self, url: str) -> dict | None:
+        row = self._db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def record_url(
+        self,
+        url: str,
+        *,
+        kind: str,
+        now: str,
+        status: int | None = None,
+        fetched: bool = False,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        reason: str | None = None,
+        article_id: str | None = None,
+    ) -> None:
+        """Remember what happened to a URL: fetched (with its status and
+        validators), or skipped and why."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO urls (url, kind, first_seen, last_fetched, status, etag, last_modified, reason,"
+                " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET kind = excluded.kind,"
+                " last_fetched = coalesce(excluded.last_fetched, last_fetched),"
+                " status = coalesce(excluded.status, status),"
+                " etag = CASE WHEN excluded.last_fetched IS NULL THEN etag ELSE excluded.etag END,"
+                " last_modified = CASE WHEN excluded.last_fetched IS NULL THEN last_modified"
+                " ELSE excluded.last_modified END,"
+                " reason = excluded.reason, article_id = coalesce(excluded.article_id, article_id)",
+                (url, kind, now, now if fetched else None, status, etag, last_modified, reason, article_id),
+            )
+
+    def start_run(self, source: str, *, pid: int, now: str) -> int:
+        with self._transaction():
+            return self._db.execute(
+                "INSERT INTO runs (source, started, status, pid) VALUES (?, ?, 'running', ?)", (source, now, pid)
+            ).lastrowid
+
+    def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE runs SET pages = ?, new = ?, updated = ?, errors = ? WHERE id = ?",
+                (pages, new, updated, errors, run_id),
+            )
+
+    def finish_run(self, run_id: int, *, status: str, now: str, summary: dict) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE runs SET status = ?, finished = ?, summary = ? WHERE id = ?",
+                (status, now, json.dumps(summary, ensure_ascii=False), run_id),
+            )
+
+    def interrupt_stale_runs(self, source: str, alive: Callable[[int], bool], *, now: str) -> int:
+        """Mark runs left "running" by a process that is gone as interrupted."""
+        rows = self._db.execute(
+            "SELECT id, pid FROM runs WHERE source = ? AND status = 'running'", (source,)
+        ).fetchall()
+        stale = [row["id"] for row in rows if not (row["pid"] and alive(row["pid"]))]
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE runs SET status = 'interrupted', finished = ? WHERE id = ?", [(now, i) for i in stale]
+            )
+        return len(stale)
+
+    def runs(self, *, source: str | None = None, limit: int = 50) -> list[dict]:
+        """Crawl runs, newest first."""
+        query = "SELECT * FROM runs" + (" WHERE source = ?" if source else "") + " ORDER BY id DESC LIMIT ?"
+        rows = self._db.execute(query, (source, limit) if source else (limit,)).fetchall()
+        return [{**dict(row), "summary": json.loads(row["summary"])} for row in rows]
+
+    def payload(self, digest: str) -> tuple[str, str, Capture] | None:
+        """(URI, WARC date, capture) of the first capture of a payload, so an
+        identical one can be written as a revisit pointing back at it."""
+        row = self._db.execute("SELECT * FROM payloads WHERE digest = ?", (digest,)).fetchone()
+        return (row["uri"], row["date"], Capture(row["file"], row["offset"], digest)) if row else None
+
+    def add_payload(self, uri: str, date: str, capture: Capture) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO payloads (digest, uri, date, file, offset) VALUES (?, ?, ?, ?, ?)",
+                (capture.digest, uri, date, capture.file, capture.offset),
             )
 
     # -- site knowledge --------------------------------------------------------

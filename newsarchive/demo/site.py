@@ -25,8 +25,13 @@ def site_data() -> dict:
     return json.loads(files(__package__).joinpath("articles.json").read_text(encoding="utf-8"))
 
 
+def site_base(site: dict) -> str:
+    """Where the site lives: its served address, else its public one."""
+    return site.get("base") or f"https://{site['host']}"
+
+
 def article_url(site: dict, article: dict) -> str:
-    return f"https://{site['host']}/{article['slug']}"
+    return f"{site_base(site)}/{article['slug']}"
 
 
 def _jsonld(site: dict, article: dict, url: str, image_url: str) -> str:
@@ -71,7 +76,7 @@ def _body(site: dict, article: dict) -> str:
 def article_page(site: dict, article: dict) -> SitePage:
     url = article_url(site, article)
     image = article["image"]
-    image_url = f"https://{site['host']}/images/{image['file']}"
+    image_url = f"{site_base(site)}/images/{image['file']}"
     title = escape(article["title"])
     meta = [
         f'<meta name="description" content="{escape(article["subtitle"])}">',

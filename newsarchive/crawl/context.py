@@ -1,0 +1,58 @@
+"""What one crawl shares among its parts (spider, middlewares, pipeline).
+
+Scrapy builds its components from the crawler; they reach this context
+through the spider, so each stays a thin adapter around library code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from newsarchive.archive import Archive
+from newsarchive.capture import CaptureWriter
+from newsarchive.crawl.frontier import Frontier
+from newsarchive.sites import Sites
+from newsarchive.store import Store
+
+
+@dataclass
+class Tally:
+    """Counts of what happened, for the progress line, the run row and the
+    summary; every skip and error by its reason."""
+
+    pages: int = 0  # responses received
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_articles: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)  # not-modified indexes, revisits...
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.pages / elapsed if elapsed > 0 else 0.0
+
+
+@dataclass
+class CrawlContext:
+    name: str  # the source's name, or the site's host
+    start_urls: list[str]
+    archive: Archive
+    store: Store
+    sites: Sites
+    captures: CaptureWriter
+    frontier: Frontier
+    workers: ThreadPoolExecutor  # extraction and indexing, off the reactor thread
+    run_id: int
+    max_articles: int | None = None
+    resumed: bool = False  # continuing a crawl that was stopped
+    tally: Tally = field(default_factory=Tally)
+    crawl_delays: dict[str, float] = field(default_factory=dict)  # host -> seconds, from robots.txt

@@ -1,0 +1,139 @@
+"""Downloader middlewares: staying on the site, manners, and capture.
+
+Each is a thin adapter: it builds itself from the crawler, reads the crawl
+context the spider carries, and calls library code.
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+from newsarchive.capture import Exchange, payload_digest
+from newsarchive.dates import now_iso
+
+# The longest Retry-After honoured; a server asking for more is asked again
+# after this, by the retry middleware's normal course.
+MAX_RETRY_AFTER = 300.0
+
+
+class _ContextMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def context(self):
+        return self.crawler.spider.context
+
+
+class ScopeMiddleware(_ContextMiddleware):
+    """Never leave the crawl's sites, redirects included. (Scrapy's offsite
+    logic compares domains with host:port and so misses local sites.)"""
+
+    def process_request(self, request: Request):
+        if not self.context.frontier.in_scope(request.url):
+            raise IgnoreRequest(f"offsite: {urlsplit(request.url).hostname}")
+        return None
+
+
+class PolitenessMiddleware(_ContextMiddleware):
+    """robots.txt's Crawl-delay as a floor under every delay (AutoThrottle's
+    included), and a server's Retry-After on 429 and 503 obeyed."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._penalized: dict[str, float] = {}  # slot -> delay before the penalty
+
+    def process_response(self, request: Request, response: Response):
+        slots = self.crawler.engine.downloader.slots
+        key = request.meta.get("download_slot")
+        slot = slots.get(key) if key else None
+        if slot is None:
+            return response
+        floor = self.context.crawl_delays.get(urlsplit(request.url).hostname or "", 0.0)
+        wait = _retry_after(response) if response.status in (429, 503) else None
+        if wait is not None:
+            self._penalized.setdefault(key, slot.delay)
+            slot.delay = max(slot.delay, min(wait, MAX_RETRY_AFTER))
+            self.context.tally.notes["asked to wait (Retry-After)"] += 1
+        elif response.status < 400 and key in self._penalized:
+            slot.delay = self._penalized.pop(key)
+        slot.delay = max(slot.delay, floor)
+        return response
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class CaptureMiddleware(_ContextMiddleware):
+    """Every response, with its request, into the archive's WARC files, as
+    received (before decompression or redirects are handled). A payload
+    the archive holds already becomes a revisit record."""
+
+    def process_response(self, request: Request, response: Response):
+        context = self.context
+        exchange = _exchange(request, response)
+        digest = payload_digest(exchange.body)
+        earlier = context.store.payload(digest) if response.status == 200 and exchange.body else None
+        if earlier and earlier[0] == request.url:
+            context.captures.write_exchange(exchange, revisit_of=(earlier[0], earlier[1]))
+            request.meta["capture"] = earlier[2]
+            context.tally.notes["unchanged pages kept as revisits"] += 1
+        else:
+            capture = context.captures.write_exchange(exchange)
+            if response.status == 200 and exchange.body:
+                context.store.add_payload(request.url, exchange.date, capture)
+            request.meta["capture"] = capture
+        return response
+
+
+def _exchange(request: Request, response: Response) -> Exchange:
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request_headers = [("Host", parts.netloc)] + _pairs(request.headers)
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    ip = getattr(response, "ip_address", None)
+    return Exchange(
+        url=request.url,
+        method=request.method,
+        target=target,
+        request_headers=request_headers,
+        status=response.status,
+        reason=reason,
+        response_headers=_pairs(response.headers),
+        body=response.body,
+        date=now_iso(),
+        ip_address=str(ip) if ip else None,
+    )
+
+
+def _pairs(headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+        if name.lower() != b"host"
+    ]

@@ -1,0 +1,199 @@
+"""Run crawls: from targets on the command line to run rows in the store.
+
+A crawl owns the Twisted reactor, so one process runs one `CrawlerProcess`
+(all its targets at once, each with its own Scrapy job directory and run
+row). A target is locked while it is crawled, so two crawls of one site
+never overlap; a lock dies with its process. A crawl stopped by a signal or
+a kill keeps its job directory, and the next crawl of the target resumes
+it; a finished crawl removes it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsarchive.archive import Archive
+from newsarchive.capture import CaptureWriter
+from newsarchive.crawl.context import CrawlContext, Tally
+from newsarchive.crawl.frontier import Frontier
+from newsarchive.crawl.settings import crawl_settings
+from newsarchive.dates import DateBound, now_iso
+from newsarchive.errors import BadInput
+from newsarchive.lock import WriterLock
+from newsarchive.sources import Source
+from newsarchive.urls import canonicalize, is_web_url, source_of
+
+# Spider close reasons after which the job is complete (its job directory
+# can go); any other reason leaves it to be resumed.
+_COMPLETE = {"finished", "closespider_pagecount", "closespider_itemcount", "max articles"}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    urls: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """A file-name-safe key for the target's job directory and lock."""
+        return re.sub(r"[^\w.-]+", "_", self.name)[:100] or "site"
+
+
+@dataclass
+class CrawlResult:
+    target: Target
+    run_id: int
+    status: str  # ok, interrupted, failed
+    reason: str
+    resumed: bool
+    tally: Tally
+    skipped: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        tally = self.tally
+        return {
+            "source": self.target.name,
+            "run": self.run_id,
+            "status": self.status,
+            "reason": self.reason,
+            "resumed": self.resumed,
+            "pages": tally.pages,
+            "new": tally.new,
+            "updated": tally.updated,
+            "unchanged": tally.unchanged,
+            "not_articles": dict(tally.not_articles.most_common()),
+            "errors": dict(tally.errors.most_common()),
+            "skipped": dict(sorted(self.skipped.items(), key=lambda kv: -kv[1])),
+            "notes": dict(tally.notes.most_common()),
+            "seconds": round(self.seconds, 3),
+            "pages_per_s": round(tally.pages / self.seconds, 2) if self.seconds else None,
+        }
+
+
+def resolve_targets(arguments: tuple[str, ...], sources: list[Source]) -> list[Target]:
+    """URLs and source names from the command line, as crawl targets."""
+    by_name = {source.name: source for source in sources}
+    targets: dict[str, Target] = {}
+    for argument in arguments:
+        if argument in by_name:
+            source = by_name[argument]
+            targets[source.name] = Target(source.name, source.urls)
+        elif is_web_url(argument):
+            url = canonicalize(argument)
+            named = next((s for s in sources if source_of(url) in s.hosts), None)
+            name = named.name if named else source_of(url)
+            previous = targets.get(name, Target(name, ()))
+            targets[name] = Target(name, (*previous.urls, url))
+        else:
+            known = ", ".join(sorted(by_name)) or "none yet"
+            raise BadInput(
+                f"{argument!r} is neither a web address nor a source in sources.toml (sources: {known})"
+            )
+    return list(targets.values())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_crawls(
+    archive: Archive,
+    targets: list[Target],
+    *,
+    max_pages: int | None = None,
+    max_articles: int | None = None,
+    since: DateBound | None = None,
+    overrides: dict[str, str] | None = None,
+) -> list[CrawlResult]:
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    from newsarchive.spiders.news import NewsSpider
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    jobs, logs = archive.root / "jobs", archive.root / "logs"
+    with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
+        jobs.mkdir(exist_ok=True)
+        logs.mkdir(exist_ok=True)
+        locks = []
+        try:
+            for target in targets:
+                lock = WriterLock(
+                    jobs / f"{target.key}.lock", timeout=0, purpose=f"crawling {target.name}", what=f"the source {target.name}"
+                )
+                lock.acquire()
+                locks.append(lock)
+            sites = archive.sites(store)
+            workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+            log_file = logs / f"crawl-{stamp}.log"
+            # One reactor for all the targets' crawlers, installed before
+            # anything imports twisted.internet.reactor.
+            install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+            process = CrawlerProcess(
+                settings={"LOG_FILE": str(log_file), "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": False}
+            )
+            runs = []
+            for target in targets:
+                store.interrupt_stale_runs(target.name, _alive, now=now_iso())
+                jobdir = jobs / target.key
+                resumed = jobdir.is_dir() and any(jobdir.iterdir())
+                context = CrawlContext(
+                    name=target.name,
+                    start_urls=list(target.urls),
+                    archive=archive,
+                    store=store,
+                    sites=sites,
+                    captures=captures,
+                    frontier=Frontier(store, {source_of(u) for u in target.urls}, since=since),
+                    workers=workers,
+                    run_id=store.start_run(target.name, pid=os.getpid(), now=now_iso()),
+                    max_articles=max_articles,
+                )
+                settings = crawl_settings(
+                    jobdir=jobdir, log_file=log_file, max_pages=max_pages, overrides=overrides or {}
+                )
+                context.resumed = resumed
+                crawler = Crawler(NewsSpider, settings)
+                process.crawl(crawler, context=context)
+                runs.append((target, context, jobdir, resumed, crawler))
+            try:
+                process.start()
+            finally:
+                workers.shutdown()
+            return [_finish(store, *run) for run in runs]
+        finally:
+            for lock in locks:
+                lock.release()
+
+
+def _finish(store, target: Target, context: CrawlContext, jobdir, resumed: bool, crawler) -> CrawlResult:
+    reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "failed to start"
+    if reason in _COMPLETE:
+        status = "ok"
+    elif reason in ("shutdown", "cancelled"):
+        status = "interrupted"
+    else:
+        status = "failed"
+    tally = context.tally
+    result = CrawlResult(
+        target, context.run_id, status, reason, resumed, tally, dict(context.frontier.skipped),
+        seconds=time.monotonic() - tally.started,
+    )  # fmt: skip
+    store.update_run(context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count)
+    store.finish_run(context.run_id, status=status, now=now_iso(), summary=result.summary())
+    if status == "ok":
+        shutil.rmtree(jobdir, ignore_errors=True)
+    return result

@@ -1,0 +1,77 @@
+"""Scrapy settings for a newsarchive crawl, built explicitly.
+
+Polite by default: robots.txt obeyed (with its Crawl-delay), AutoThrottle
+on with a one-second floor, two requests at a time per site, an honest
+User-Agent, retries with back-off, a size cap, no telnet console. A user
+overrides any of it Scrapy's way: `crawl ... -s NAME=VALUE`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsarchive import __version__
+from newsarchive.errors import BadInput
+
+PROJECT_URL = "https://github.com/newsarchive/newsarchive"
+USER_AGENT = f"newsarchive/{__version__} (+{PROJECT_URL})"
+# Pages larger than this are not news (and extraction refuses them anyway).
+MAX_RESPONSE_BYTES = 15 * 1024 * 1024
+
+DEFAULTS = {
+    "BOT_NAME": "newsarchive",
+    "USER_AGENT": USER_AGENT,
+    "ROBOTSTXT_OBEY": True,
+    "TELNETCONSOLE_ENABLED": False,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 1.0,
+    "AUTOTHROTTLE_MAX_DELAY": 30.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    "DOWNLOAD_DELAY": 1.0,
+    # A fixed delay, so robots.txt's Crawl-delay is a true floor.
+    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    "DOWNLOAD_TIMEOUT": 30,
+    "DOWNLOAD_MAXSIZE": MAX_RESPONSE_BYTES,
+    "DOWNLOAD_WARNSIZE": MAX_RESPONSE_BYTES // 3,
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 2,
+    "REDIRECT_MAX_TIMES": 5,
+    # Breadth first: a site's newest stories are near its home page.
+    "DEPTH_LIMIT": 6,
+    "DEPTH_PRIORITY": 1,
+    "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+    "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+    "LOG_LEVEL": "INFO",
+    "DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+        "newsarchive.crawl.middlewares.ScopeMiddleware": 60,
+        "newsarchive.crawl.middlewares.PolitenessMiddleware": 980,
+        "newsarchive.crawl.middlewares.CaptureMiddleware": 990,
+    },
+    "ITEM_PIPELINES": {"newsarchive.crawl.pipeline.ArchivePipeline": 300},
+    "EXTENSIONS": {
+        "scrapy.extensions.telnet.TelnetConsole": None,
+        "newsarchive.crawl.progress.Progress": 500,
+    },
+}
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`-s NAME=VALUE` options as a dict; a malformed one is bad input."""
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
+            raise BadInput(f"-s {pair!r}: write a Scrapy setting as NAME=VALUE, e.g. -s DOWNLOAD_DELAY=2")
+        overrides[name.strip().upper()] = value.strip()
+    return overrides
+
+
+def crawl_settings(*, jobdir: Path, log_file: Path, max_pages: int | None, overrides: dict[str, str]) -> dict:
+    settings = {**DEFAULTS, "JOBDIR": str(jobdir), "LOG_FILE": str(log_file), "LOG_FILE_APPEND": True}
+    if max_pages:
+        settings["CLOSESPIDER_PAGECOUNT"] = max_pages
+    settings.update(overrides)
+    return settings
