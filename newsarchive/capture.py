@@ -82,10 +82,14 @@ class CaptureWriter:
         )
         return self._append(record, payload)
 
-    def write_exchange(self, exchange: Exchange, *, revisit_of: tuple[str, str] | None = None) -> Capture:
+    def write_exchange(
+        self, exchange: Exchange, *, revisit_of: tuple[str, str] | None = None, with_request: bool = True
+    ) -> Capture:
         """Keep an HTTP request and its response; with `revisit_of` (the
         URI and date of an identical earlier payload) the response is kept
-        as a revisit record that points back to it instead of repeating it."""
+        as a revisit record that points back to it instead of repeating it.
+        Without `with_request` only the response is kept (an imported one,
+        whose request is not known)."""
         from warcio.statusandheaders import StatusAndHeaders
 
         writer = self._current()
@@ -109,6 +113,9 @@ class CaptureWriter:
                 exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
                 http_headers=response_headers, warc_headers_dict=warc_headers,
             )  # fmt: skip
+        capture = self._append(record, exchange.body)
+        if not with_request:
+            return capture
         request = writer.create_warc_record(
             exchange.url, "request",
             http_headers=StatusAndHeaders(
@@ -117,7 +124,6 @@ class CaptureWriter:
             warc_headers_dict={"WARC-Date": date,
                                "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")},
         )  # fmt: skip
-        capture = self._append(record, exchange.body)
         self._append(request, b"")
         return capture
 

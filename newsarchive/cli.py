@@ -347,6 +347,109 @@ def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> N
         raise Failure("nothing could be fetched; check the address and your network, and see ARCHIVE/logs")
 
 
+# -- runs ------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--source", help="Only the runs of this source.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs.")
+@output_options(jsonl=True)
+@click.pass_context
+def runs(ctx, source: str | None, limit: int, fmt: str) -> None:
+    """The history of crawl runs, newest first.
+
+    \b
+    Example:
+      newsarchive runs --source herald --json
+    """
+    archive = _archive(ctx)
+    with archive.open_store() as store:
+        rows = store.runs(source=source, limit=limit)
+    fields = ("id", "source", "started", "finished", "status", "pages", "new", "updated", "errors")
+    records = [{name: row[name] for name in fields} for row in rows]
+    if fmt == "json":
+        print_json(records)
+    elif fmt == "jsonl":
+        print_jsonl(records)
+    else:
+        from newsarchive.render import runs_view
+
+        stdout.print(runs_view(records))
+
+
+# -- import ----------------------------------------------------------------
+
+
+@cli.command("import", context_settings=CONTEXT)
+@click.argument(
+    "warcs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="WARC..."
+)
+@output_options()
+@click.pass_context
+def import_(ctx, warcs: tuple[Path, ...], fmt: str) -> None:
+    """Normalize the articles inside existing WARC files.
+
+    Reads the HTML responses (e.g. of Common Crawl's CC-NEWS), passes over
+    what the archive holds already, and keeps each article's response in
+    the archive's own WARC files. A corrupt or truncated file is reported
+    where it broke; the records before that are kept.
+
+    \b
+    Example:
+      newsarchive import CC-NEWS-20240101000000-00000.warc.gz
+    """
+    from newsarchive.capture import CaptureWriter
+    from newsarchive.ingest import ingest
+    from newsarchive.warcimport import ImportTally, warc_pages
+
+    for path in warcs:
+        if not path.is_file():
+            raise BadInput(f"{path} does not exist")
+    archive = _archive(ctx)
+    tally = ImportTally()
+    outcomes = []
+    total = sum(path.stat().st_size for path in warcs)
+    with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
+        sites = archive.sites(store)
+        with _progress(total, "importing") as bar:
+            task = bar.add_task("import", total=total)
+            pages = warc_pages(list(warcs), store, tally, lambda done: bar.update(task, completed=done))
+            for outcome in ingest(pages, store, captures, sites):
+                outcomes.append(outcome)
+        index_error = _catch_up(archive, store)
+    counts = Counter(o.status for o in outcomes if o.reason != "unreadable")
+    reasons = dict(Counter(o.reason for o in outcomes if o.reason and o.reason != "unreadable").most_common())
+    report = {
+        "records": tally.records,
+        "new": counts["new"],
+        "updated": counts["updated"],
+        "unchanged": counts["unchanged"],
+        "not_articles": reasons,
+        "passed_over": dict(tally.passed_over.most_common()),
+        "broken_files": tally.broken_files,
+        "indexed": index_error is None,
+    }
+    if fmt == "json":
+        print_json(report)
+    else:
+        stdout.print(
+            f"{report['new']} new, {report['updated']} updated, {report['unchanged']} unchanged articles"
+            f" from {tally.records} records"
+        )
+        for label in ("not_articles", "passed_over"):
+            if report[label]:
+                listed = ", ".join(f"{reason} {n}" for reason, n in report[label].items())
+                note(f"{label.replace('_', ' ')}: {listed}")
+    for broken in tally.broken_files:
+        note(f"warning: {for_terminal(broken)}", style="yellow")
+    if index_error is not None:
+        raise Failure(f"stored, but not indexed yet: {index_error}")
+    if tally.broken_files:
+        raise Failure(
+            f"{len(tally.broken_files)} of {len(warcs)} files are broken; their good records were kept"
+        )
+
+
 # -- search ----------------------------------------------------------------
 
 

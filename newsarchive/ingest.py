@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from newsarchive.capture import CaptureWriter, payload_digest
+from newsarchive.capture import CaptureWriter, Exchange, payload_digest
 from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle
 from newsarchive.sites import Sites
@@ -30,6 +30,8 @@ class Page:
     url: str | None = None
     content_type: str | None = None
     unreadable: str | None = None  # why the bytes could not be had, if so
+    http: Exchange | None = None  # the HTTP response it came in, when known
+    fetched: str | None = None  # when it was captured, if not now
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: 
             yield Outcome(page.name, "skipped", reason="unreadable", message=page.unreadable)
             continue
         now = now_iso()
+        fetched = page.fetched or now
         try:
             article = extract_article(
                 page.body,
@@ -72,7 +75,7 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: 
                 # Its site became known only from the page itself: read it
                 # again with the rules the user wrote for that site.
                 article = extract_article(
-                    page.body, article.url, content_type=page.content_type, fetched=now,
+                    page.body, article.url, content_type=page.content_type, fetched=fetched,
                     rules=sites.rules_of(article.source),
                 )  # fmt: skip
         except NoArticle as rejected:
@@ -82,9 +85,12 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: 
         touched.add(article.source)
         capture = None
         if _needs_capture(store.capture_of(article.id), article.content_hash, page.body):
-            capture = captures.write_resource(
-                article.url, page.body, content_type=page.content_type or "text/html", date=now
-            )
+            if page.http is not None:
+                capture = captures.write_exchange(page.http, with_request=False)
+            else:
+                capture = captures.write_resource(
+                    article.url, page.body, content_type=page.content_type or "text/html", date=now
+                )
         result = store.put(article, now=now, capture=capture)
         yield Outcome(page.name, result.status, article.id, article.title)
     sites.learn(touched, now=now_iso())

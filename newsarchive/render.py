@@ -189,3 +189,20 @@ def crawl_view(summary: dict) -> Group:
             listed = ", ".join(f"{for_terminal(str(reason))} {n}" for reason, n in counts.items())
             lines.append(Padding(_t(f"{title}: {listed}", _DIM), (0, 0, 0, 2), expand=False))
     return Group(*lines)
+
+
+def runs_view(records: list[dict]) -> Table | Text:
+    if not records:
+        return Text("No crawl runs yet.")
+    table = Table(show_edge=False)
+    for column in ("run", "source", "started", "finished", "status", "pages", "new", "updated", "errors"):
+        table.add_column(
+            column, justify="right" if column in ("run", "pages", "new", "updated", "errors") else "left"
+        )
+    for row in records:
+        table.add_row(
+            str(row["id"]), _t(row["source"]), (row["started"] or "")[:19].replace("T", " "),
+            (row["finished"] or "")[:19].replace("T", " "), row["status"],
+            str(row["pages"]), str(row["new"]), str(row["updated"]), str(row["errors"]),
+        )  # fmt: skip
+    return table

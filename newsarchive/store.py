@@ -414,7 +414,8 @@ class Store:
     def start_run(self, source: str, *, pid: int, now: str) -> int:
         with self._transaction():
             return self._db.execute(
-                "INSERT INTO runs (source, started, status, pid) VALUES (?, ?, 'running', ?)", (source, now, pid)
+                "INSERT INTO runs (source, started, status, pid) VALUES (?, ?, 'running', ?)",
+                (source, now, pid),
             ).lastrowid
 
     def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None:

@@ -13,11 +13,17 @@ def test_demo_into_a_given_archive(archive_dir):
     result = run_newsarchive("--archive", str(archive_dir), "demo")
     assert result.returncode == 0, result.stderr.decode()
     out = result.stdout.decode()
-    assert "Archived 8 articles" in out
+    assert "demo: 8 new, 0 updated, 0 unchanged articles" in out
     assert "Council approves budget for flood barriers" in out
     assert "Rowing club trains for its first national final" in out
     stats = json.loads(run_newsarchive("--archive", str(archive_dir), "stats", "--json").stdout)
     assert stats["articles"] == 8
+    (run,) = json.loads(run_newsarchive("--archive", str(archive_dir), "runs", "--json").stdout)
+    assert (run["source"], run["status"], run["new"]) == ("demo", "ok", 8)
+    # Every article's capture is the page as the demo site served it.
+    first = json.loads(run_newsarchive("--archive", str(archive_dir), "export").stdout.splitlines()[0])
+    html = run_newsarchive("--archive", str(archive_dir), "show", first["id"], "--html").stdout
+    assert first["title"].encode() in html and html.startswith(b"<!DOCTYPE html>")
 
 
 def test_demo_never_touches_the_users_archive(tmp_path):

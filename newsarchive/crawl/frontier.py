@@ -37,19 +37,23 @@ class Frontier:
         self.scope = scope
         self.since = since
         self.max_per_pattern = max_per_pattern
-        self.skipped: Counter = Counter()
+        self.skipped: Counter = Counter()  # distinct URLs not fetched, by reason
         self._shapes: Counter = Counter()
+        self._judged: set[str] = set()
 
     def in_scope(self, url: str) -> bool:
         return source_of(url) in self.scope
 
-    def admit(self, url: str, *, kind: str | None = None, published: str | None = None) -> tuple[str, str | None]:
+    def admit(
+        self, url: str, *, kind: str | None = None, published: str | None = None
+    ) -> tuple[str, str | None]:
         """(canonical URL, None) when the URL earns a request, else
         (canonical URL, why not); the reason is counted."""
         url = canonicalize(url)
         kind = kind or kind_of(url)
         reason = self._reason(url, kind, published)
-        if reason:
+        if reason and url not in self._judged:
+            self._judged.add(url)
             self.skipped[reason] += 1
         return url, reason
 

@@ -76,7 +76,11 @@ class ArchivePipeline:
         if self._pages % 10 == 0:
             tally = context.tally
             context.store.update_run(
-                context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count
+                context.run_id,
+                pages=tally.pages,
+                new=tally.new,
+                updated=tally.updated,
+                errors=tally.error_count,
             )
         if self._unindexed >= INDEX_EVERY and (self._pending is None or self._pending.done()):
             self._unindexed = 0
@@ -104,7 +108,9 @@ class ArchivePipeline:
         context.sites.learn(context.store.sources(), now=now_iso())
         if self._pending is not None:
             await asyncio.wrap_future(self._pending)
-        busy = await asyncio.wrap_future(self._indexer.submit(self._index, context.archive.config.lock_timeout))
+        busy = await asyncio.wrap_future(
+            self._indexer.submit(self._index, context.archive.config.lock_timeout)
+        )
         if busy:
             context.tally.notes["not indexed yet: the archive was busy"] += 1
         self._indexer.submit(self._close_store).result()

@@ -132,7 +132,10 @@ def run_crawls(
         try:
             for target in targets:
                 lock = WriterLock(
-                    jobs / f"{target.key}.lock", timeout=0, purpose=f"crawling {target.name}", what=f"the source {target.name}"
+                    jobs / f"{target.key}.lock",
+                    timeout=0,
+                    purpose=f"crawling {target.name}",
+                    what=f"the source {target.name}",
                 )
                 lock.acquire()
                 locks.append(lock)
@@ -192,7 +195,9 @@ def _finish(store, target: Target, context: CrawlContext, jobdir, resumed: bool,
         target, context.run_id, status, reason, resumed, tally, dict(context.frontier.skipped),
         seconds=time.monotonic() - tally.started,
     )  # fmt: skip
-    store.update_run(context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count)
+    store.update_run(
+        context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count
+    )
     store.finish_run(context.run_id, status=status, now=now_iso(), summary=result.summary())
     if status == "ok":
         shutil.rmtree(jobdir, ignore_errors=True)

@@ -1,4 +1,8 @@
-"""`newsarchive demo`: a first look at the whole path on bundled pages."""
+"""`newsarchive demo`: a first look at the whole path, on a bundled site.
+
+It serves the demo news site on 127.0.0.1, crawls it into a demo archive,
+and searches what it archived.
+"""
 
 from __future__ import annotations
 
@@ -28,39 +32,37 @@ def demo_dir(flag: Path | None) -> Path:
     return path
 
 
+# The demo crawls its own server on this machine: no one to be polite to,
+# so no delays (a real crawl keeps its polite defaults).
+DEMO_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
+
+
 def run_demo(flag: Path | None) -> None:
-    from newsarchive.capture import CaptureWriter
-    from newsarchive.demo.site import article_pages, site_data
+    from newsarchive.crawl.run import Target, run_crawls
+    from newsarchive.demo.server import SiteServer
     from newsarchive.index.search import SearchRequest, search
-    from newsarchive.index.writer import catch_up
-    from newsarchive.ingest import Page, ingest
-    from newsarchive.render import results_view
+    from newsarchive.render import crawl_view, results_view
 
     archive = Archive(Config.load(demo_dir(flag)))
-    site = site_data()["site"]
-    pages = [Page(page.url, page.html, page.url) for page in article_pages()]
-    with archive.open_store(create=True) as store:
-        with CaptureWriter(archive.warc_dir) as captures:
-            outcomes = list(ingest(pages, store, captures, archive.sites(store)))
-        with archive.writer_lock("indexing"):
-            catch_up(archive.index_dir, store)
-        added = sum(o.status != "skipped" for o in outcomes)
-        stdout.print(
-            f"Archived {added} articles from the demo site {site['name']} ({site['host']})"
-            f" into {archive.root}\n",
-            style="bold",
-        )
+    with SiteServer() as server:
+        stdout.print(f"Serving the demo news site {server.site.site['name']} at {server.base}/", style="bold")
+        stdout.print(f"$ newsarchive crawl {server.base}/", style="cyan")
+        (result,) = run_crawls(archive, [Target("demo", (server.base + "/",))], overrides=DEMO_SETTINGS)
+    stdout.print(crawl_view(result.summary()))
+    stdout.print(f"Archived into {archive.root}\n", style="bold")
+    with archive.open_store() as store:
         for query, sort in DEMO_SEARCHES:
             stdout.print(f"$ newsarchive search '{query}' --sort {sort}", style="cyan")
             stdout.print(
                 results_view(search(archive.index_dir, store, SearchRequest(query, sort=sort, limit=3)))
             )
-    first = next(o.article_id for o in outcomes if o.article_id)
+        first = next(iter(store.iter_articles(batch=1)), None)
     stdout.print("Try it yourself:", style="bold")
     for command in (
         "search 'title:council OR tag:ferries'",
         "search seals --since 2024-06 --until 2024-06",
-        f"show {first[:8]}",
+        *([f"show {first.id[:8]} --explain"] if first else []),
         "stats",
+        "runs",
     ):
-        stdout.print(f"  newsarchive --archive {archive.root} {command}")
+        stdout.print(f"  newsarchive --archive {archive.root} {command}", soft_wrap=True)

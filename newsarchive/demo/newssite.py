@@ -95,7 +95,9 @@ class NewsSite:
         if path == "/sitemap-articles.xml":
             return Reply(200, self._sitemap(), {"Content-Type": "application/xml"})
         if path == "/news-sitemap.xml.gz":
-            return Reply(200, gzip.compress(self._news_sitemap(), mtime=0), {"Content-Type": "application/x-gzip"})
+            return Reply(
+                200, gzip.compress(self._news_sitemap(), mtime=0), {"Content-Type": "application/x-gzip"}
+            )
         if path.startswith("/old/"):
             slug = path.removeprefix("/old/")
             return Reply(301, b"", {"Location": f"{self.base}/{slug}"})
@@ -250,7 +252,9 @@ class NewsSite:
 
     def _fault(self, path: str) -> Reply | None:
         if path == "/broken-story":
-            return Reply(500, b"<html><body>Internal Server Error</body></html>", {"Content-Type": "text/html"})
+            return Reply(
+                500, b"<html><body>Internal Server Error</body></html>", {"Content-Type": "text/html"}
+            )
         if path == "/flaky-story":
             with self._lock:
                 first, self._flaky_served = not self._flaky_served, True
@@ -258,18 +262,29 @@ class NewsSite:
                 return Reply(503, b"busy", {"Content-Type": "text/plain", "Retry-After": "1"})
             return _html_bytes(self._fault_article("flaky-story", "Busy server finally answers"))
         if path == "/slow-story":
-            return Reply(200, self._fault_article("slow-story", "Slow server story"), {"Content-Type": "text/html"}, 2.0)
+            return Reply(
+                200,
+                self._fault_article("slow-story", "Slow server story"),
+                {"Content-Type": "text/html"},
+                2.0,
+            )
         if path == "/huge-story":
             return Reply(200, b"<html><body><p>" + b"x" * HUGE_PAGE_BYTES + b"</p></body></html>", _TYPE_HTML)
         if path == "/legacy-story":
             html = self._fault_article("legacy-story", "Caf\u00e9 owners \u201cfight\u201d the tax").decode()
             return Reply(200, html.encode("cp1252", "replace"), {"Content-Type": "text/html; charset=utf-8"})
         if path == "/files/annual-report.pdf":
-            return Reply(200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 20, {"Content-Type": "application/pdf"})
+            return Reply(
+                200,
+                b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 20,
+                {"Content-Type": "application/pdf"},
+            )
         if path == "/images/front-page.jpg":
             return Reply(200, b"\xff\xd8\xff\xe0" + bytes(range(256)) * 20, {"Content-Type": "image/jpeg"})
         if path == "/sitemap-broken.xml":
-            return Reply(200, b'<?xml version="1.0"?><urlset><url><loc>broken', {"Content-Type": "application/xml"})
+            return Reply(
+                200, b'<?xml version="1.0"?><urlset><url><loc>broken', {"Content-Type": "application/xml"}
+            )
         if path.startswith("/private/"):
             return _html(self._frame("Private", "<h1>Private</h1><p>Not for crawlers.</p>"))
         if path in ("/login", "/search"):

@@ -97,7 +97,9 @@ def read_sitemap(body: bytes, base: str) -> tuple[str, list[Entry]]:
                 fields[name] = child.text.strip()
         url = absolute(base, fields.get("loc"))
         if url:
-            published = normalize_date(fields.get("publication_date")) or normalize_date(fields.get("lastmod"))
+            published = normalize_date(fields.get("publication_date")) or normalize_date(
+                fields.get("lastmod")
+            )
             entries.append(Entry(url, published, fields.get("title")))
     return ("index" if kind == "sitemapindex" else "urlset"), entries
 
@@ -117,7 +119,9 @@ def read_feed(body: bytes, base: str) -> list[Entry]:
             continue
         stamp = item.get("published_parsed") or item.get("updated_parsed")
         published = (
-            datetime.fromtimestamp(calendar.timegm(stamp), UTC).replace(microsecond=0).isoformat() if stamp else None
+            datetime.fromtimestamp(calendar.timegm(stamp), UTC).replace(microsecond=0).isoformat()
+            if stamp
+            else None
         )
         entries.append(Entry(url, published, item.get("title")))
     return entries

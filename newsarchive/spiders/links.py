@@ -33,7 +33,20 @@ _LISTING_WORDS = {
     "tag", "tags", "topic", "topics", "category", "categories", "section", "sections", "author", "authors",
     "archive", "archives", "page", "calendar", "latest", "index",
 }  # fmt: skip
-_LISTING_QUERY = {"page", "p", "pg", "offset", "start", "date", "day", "month", "year", "sort", "order", "filter"}
+_LISTING_QUERY = {
+    "page",
+    "p",
+    "pg",
+    "offset",
+    "start",
+    "date",
+    "day",
+    "month",
+    "year",
+    "sort",
+    "order",
+    "filter",
+}
 _DATE_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/(0?[1-9]|[12]\d|3[01]))?/")
 _ONLY_DATE = re.compile(r"^/((19|20)\d\d)(/\d{1,2}){0,2}/?$")
 _ARTICLE_ID = re.compile(r"\d{4,}")

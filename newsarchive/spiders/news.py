@@ -43,7 +43,9 @@ class NewsSpider(Spider):
             yield self._request(f"{root}/robots.txt", "robots", self.parse_robots, dont_filter=again)
             yield self._request(url, LISTING, self.parse_page, dont_filter=again)
 
-    def _request(self, url: str, kind: str, callback, *, hints: dict | None = None, dont_filter: bool = False):
+    def _request(
+        self, url: str, kind: str, callback, *, hints: dict | None = None, dont_filter: bool = False
+    ):
         meta = {"kind": kind}
         if hints:
             meta["hints"] = hints
@@ -63,7 +65,11 @@ class NewsSpider(Spider):
     def parse_robots(self, response: Response):
         self._seen(response)
         host = urlsplit(response.url).hostname or ""
-        robots = read_robots(response.body, self.settings.get("USER_AGENT", "")) if response.status == 200 else None
+        robots = (
+            read_robots(response.body, self.settings.get("USER_AGENT", ""))
+            if response.status == 200
+            else None
+        )
         if robots and robots.crawl_delay:
             self.context.crawl_delays[host] = robots.crawl_delay
         root = f"{urlsplit(response.url).scheme}://{urlsplit(response.url).netloc}"
@@ -126,7 +132,10 @@ class NewsSpider(Spider):
     def parse_page(self, response: Response):
         self._seen(response)
         kind = response.meta.get("kind", PAGE)
-        if not isinstance(response, TextResponse) or b"html" not in (_header(response.headers, "Content-Type") or "html").encode():
+        if (
+            not isinstance(response, TextResponse)
+            or b"html" not in (_header(response.headers, "Content-Type") or "html").encode()
+        ):
             self.context.tally.not_articles["not html"] += 1
             self.context.frontier.fetched(response.url, kind, response.status, reason="not html")
             return
