@@ -411,6 +411,14 @@ class Store:
                 (url, kind, now, now if fetched else None, status, etag, last_modified, reason, article_id),
             )
 
+    def urls_of_kind(self, kind: str, prefix: str) -> list[str]:
+        """URLs of one kind seen before under a prefix (a site's root)."""
+        rows = self._db.execute(
+            "SELECT url FROM urls WHERE kind = ? AND url >= ? AND url < ? ORDER BY url",
+            (kind, prefix, prefix + "\uffff"),
+        )
+        return [row[0] for row in rows]
+
     def start_run(self, source: str, *, pid: int, now: str) -> int:
         with self._transaction():
             return self._db.execute(

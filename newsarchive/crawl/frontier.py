@@ -40,6 +40,7 @@ class Frontier:
         self.skipped: Counter = Counter()  # distinct URLs not fetched, by reason
         self._shapes: Counter = Counter()
         self._judged: set[str] = set()
+        self._validators: dict[str, tuple[str, str | None, str | None]] = {}
 
     def in_scope(self, url: str) -> bool:
         return source_of(url) in self.scope
@@ -83,6 +84,10 @@ class Frontier:
             return "known not to be an article"
         return None
 
+    def known(self, kind: str, root: str) -> list[str]:
+        """The feeds or sitemaps of a site fetched on earlier crawls."""
+        return self.store.urls_of_kind(kind, root)
+
     def validators(self, url: str, kind: str) -> dict[str, str]:
         """Headers for a conditional GET of a feed or sitemap fetched before."""
         if kind not in CONDITIONAL_KINDS:
@@ -106,13 +111,32 @@ class Frontier:
         reason: str | None = None,
         article_id: str | None = None,
     ) -> None:
-        if status == 304:  # nothing new: keep the validators we had
-            self.store.record_url(url, kind=kind, now=now_iso(), status=304)
+        if kind in CONDITIONAL_KINDS:
+            # Validators are kept only once the crawl completes: a crawl
+            # killed after reading a feed has not yet fetched what it lists,
+            # and the next one must read the feed again, not get a 304.
+            self.store.record_url(url, kind=kind, now=now_iso(), status=status)
+            if status == 200:
+                self._validators[url] = (kind, etag, last_modified)
             return
         self.store.record_url(
             url, kind=kind, now=now_iso(), status=status, fetched=True, etag=etag,
             last_modified=last_modified, reason=reason, article_id=article_id,
         )  # fmt: skip
+
+    def commit(self) -> None:
+        """The crawl completed: keep the feeds' and sitemaps' validators."""
+        for url, (kind, etag, last_modified) in self._validators.items():
+            self.store.record_url(
+                url,
+                kind=kind,
+                now=now_iso(),
+                status=200,
+                fetched=True,
+                etag=etag,
+                last_modified=last_modified,
+            )
+        self._validators.clear()
 
     def failed(self, url: str, kind: str, reason: str, status: int | None = None) -> None:
         self.store.record_url(url, kind=kind, now=now_iso(), status=status, reason=reason)

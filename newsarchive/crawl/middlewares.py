@@ -54,6 +54,16 @@ class PolitenessMiddleware(_ContextMiddleware):
         super().__init__(crawler)
         self._penalized: dict[str, float] = {}  # slot -> delay before the penalty
 
+    def process_request(self, request: Request):
+        # Before the request joins its slot's queue, so the floor is in
+        # place from the first request after robots.txt was read.
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        floor = self.context.crawl_delays.get(urlsplit(request.url).hostname or "", 0.0)
+        if slot is not None and slot.delay < floor:
+            slot.delay = floor
+        return None
+
     def process_response(self, request: Request, response: Response):
         slots = self.crawler.engine.downloader.slots
         key = request.meta.get("download_slot")

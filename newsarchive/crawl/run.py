@@ -146,7 +146,12 @@ def run_crawls(
             # anything imports twisted.internet.reactor.
             install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
             process = CrawlerProcess(
-                settings={"LOG_FILE": str(log_file), "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": False}
+                settings={
+                    "BOT_NAME": "newsarchive",
+                    "LOG_FILE": str(log_file),
+                    "LOG_LEVEL": "INFO",
+                    "TELNETCONSOLE_ENABLED": False,
+                }
             )
             runs = []
             for target in targets:
@@ -200,5 +205,6 @@ def _finish(store, target: Target, context: CrawlContext, jobdir, resumed: bool,
     )
     store.finish_run(context.run_id, status=status, now=now_iso(), summary=result.summary())
     if status == "ok":
+        context.frontier.commit()
         shutil.rmtree(jobdir, ignore_errors=True)
     return result

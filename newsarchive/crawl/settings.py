@@ -29,7 +29,7 @@ DEFAULTS = {
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
     "DOWNLOAD_DELAY": 1.0,
     # A fixed delay, so robots.txt's Crawl-delay is a true floor.
-    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "DOWNLOAD_DELAY_JITTER": 0,
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
     "DOWNLOAD_TIMEOUT": 30,

@@ -43,13 +43,21 @@ class Reply:
 
 
 class NewsSite:
-    def __init__(self, base: str, *, layout: dict[int, set[str]] | None = None, faults: bool = False):
+    def __init__(
+        self,
+        base: str,
+        *,
+        layout: dict[int, set[str]] | None = None,
+        faults: bool = False,
+        crawl_delay: float | None = None,
+    ):
         data = site_data()
         self.site = {**data["site"], "base": base.rstrip("/")}
         self.articles: list[dict] = data["articles"]
         # By default every article is reachable every way, as on most sites.
         self.layout = layout or {n: set(CHANNELS) - {"redirect"} for n in range(len(self.articles))}
         self.faults = faults
+        self.crawl_delay = crawl_delay
         self._lock = threading.Lock()
         self._flaky_served = False
 
@@ -111,6 +119,8 @@ class NewsSite:
         for article in self.articles:
             if path == f"/{article['slug']}":
                 return _html_bytes(article_page(self.site, article).html)
+        if path.startswith("/private/"):
+            return _html(self._frame("Private", "<h1>Private</h1><p>Not for crawlers.</p>"))
         if self.faults:
             fault = self._fault(path)
             if fault is not None:
@@ -141,8 +151,9 @@ class NewsSite:
             extras = "".join(
                 f'<li><a href="{href}">{label}</a></li>'
                 for href, label in (
-                    ("/private/plans", "Internal plans"),
                     ("/files/annual-report.pdf", "Annual report (PDF)"),
+                    ("/annual-report-full-download", "The full annual report"),
+                    ("/loop-story-one", "A story that goes round in circles"),
                     ("/images/front-page.jpg", "Today's front page"),
                     ("/missing-story", "A story that moved away"),
                     ("/broken-story", "A story on a broken server"),
@@ -155,6 +166,7 @@ class NewsSite:
         body = (
             f"<h1>{escape(self.site['name'])}</h1><section><h2>Top stories</h2><ul>"
             f"{self._links(self._in('home'))}{redirected}{extras}</ul></section>"
+            '<p><a href="/private/plans">Staff only</a></p>'
             '<section><h2>Archive</h2><a href="/calendar/2025-01-01">Browse by day</a> '
             + " ".join(f'<a href="/tag/{escape(t)}">{escape(t)}</a>' for t in tags)
             + "</section>"
@@ -190,7 +202,10 @@ class NewsSite:
         return self._frame(f"Tag: {tag}", f"<h1>Tag: {escape(tag)}</h1><ul>{self._links(unique)}</ul>")
 
     def _robots(self) -> str:
-        lines = ["User-agent: *", "Disallow: /private/", "", f"Sitemap: {self.base}/sitemap.xml"]
+        lines = ["User-agent: *", "Disallow: /private/"]
+        if self.crawl_delay is not None:
+            lines.append(f"Crawl-delay: {self.crawl_delay:g}")
+        lines += ["", f"Sitemap: {self.base}/sitemap.xml"]
         if self.faults:
             lines.append(f"Sitemap: {self.base}/sitemap-broken.xml")
         return "\n".join(lines) + "\n"
@@ -273,7 +288,11 @@ class NewsSite:
         if path == "/legacy-story":
             html = self._fault_article("legacy-story", "Caf\u00e9 owners \u201cfight\u201d the tax").decode()
             return Reply(200, html.encode("cp1252", "replace"), {"Content-Type": "text/html; charset=utf-8"})
-        if path == "/files/annual-report.pdf":
+        if path == "/loop-story-one":
+            return Reply(302, b"", {"Location": f"{self.base}/loop-story-two"})
+        if path == "/loop-story-two":
+            return Reply(302, b"", {"Location": f"{self.base}/loop-story-one"})
+        if path in ("/files/annual-report.pdf", "/annual-report-full-download"):
             return Reply(
                 200,
                 b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 20,
@@ -285,8 +304,6 @@ class NewsSite:
             return Reply(
                 200, b'<?xml version="1.0"?><urlset><url><loc>broken', {"Content-Type": "application/xml"}
             )
-        if path.startswith("/private/"):
-            return _html(self._frame("Private", "<h1>Private</h1><p>Not for crawlers.</p>"))
         if path in ("/login", "/search"):
             return _html(self._frame("Log in", "<form><input name=user><input type=password name=pw></form>"))
         return None

@@ -19,13 +19,21 @@ class Hit:
     path: str
     headers: dict[str, str]
     status: int
-    at: float
+    started: float  # time.monotonic() when the request came in
+    at: float  # ... and when it was answered
 
 
 class SiteServer:
     """Serves a NewsSite on 127.0.0.1 from a background thread."""
 
-    def __init__(self, *, layout: dict[int, set[str]] | None = None, faults: bool = False, port: int = 0):
+    def __init__(
+        self,
+        *,
+        layout: dict[int, set[str]] | None = None,
+        faults: bool = False,
+        crawl_delay: float | None = None,
+        port: int = 0,
+    ):
         self.hits: list[Hit] = []
         self.in_flight = 0
         self.most_in_flight = 0
@@ -33,7 +41,7 @@ class SiteServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._httpd.daemon_threads = True
         host, bound = self._httpd.server_address[:2]
-        self.site = NewsSite(f"http://{host}:{bound}", layout=layout, faults=faults)
+        self.site = NewsSite(f"http://{host}:{bound}", layout=layout, faults=faults, crawl_delay=crawl_delay)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="site-server", daemon=True)
 
     @property
@@ -68,6 +76,7 @@ def _handler(server: SiteServer):
 
         def do_GET(self) -> None:  # noqa: N802 (the http.server interface)
             server._enter()
+            started = time.monotonic()
             headers = {k.lower(): v for k, v in self.headers.items()}
             reply = server.site.respond(self.path, headers)
             try:
@@ -82,7 +91,7 @@ def _handler(server: SiteServer):
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a size cap, a timeout): its right
             finally:
-                server._leave(Hit(self.path, headers, reply.status, time.monotonic()))
+                server._leave(Hit(self.path, headers, reply.status, started, time.monotonic()))
 
         def log_message(self, format, *args) -> None:  # noqa: A002 (the interface's name)
             pass

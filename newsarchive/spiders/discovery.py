@@ -66,28 +66,31 @@ def inflate(body: bytes) -> bytes:
 
 
 def _xml_root(body: bytes):
+    """The root element, and whether the XML had to be repaired to get it."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, recover=True, remove_comments=True, huge_tree=False
     )
     try:
-        return etree.fromstring(_DOCTYPE.sub(b"", body[:MAX_INDEX_BYTES], count=1), parser)
+        root = etree.fromstring(_DOCTYPE.sub(b"", body[:MAX_INDEX_BYTES], count=1), parser)
     except (etree.XMLSyntaxError, ValueError):
-        return None
+        return None, True
+    return root, len(parser.error_log) > 0
 
 
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def read_sitemap(body: bytes, base: str) -> tuple[str, list[Entry]]:
-    """("index", child sitemaps) or ("urlset", pages) of a sitemap; ("", [])
-    for what is not a sitemap."""
-    root = _xml_root(inflate(body))
+def read_sitemap(body: bytes, base: str) -> tuple[str, list[Entry], bool]:
+    """("index", child sitemaps) or ("urlset", pages) of a sitemap, and
+    whether it was damaged (what could be read of it is given); ("", [],
+    True) for what is not a sitemap."""
+    root, damaged = _xml_root(inflate(body))
     if root is None:
-        return "", []
+        return "", [], True
     kind = _local(root.tag)
     if kind not in ("sitemapindex", "urlset"):
-        return "", []
+        return "", [], True
     entries = []
     for item in root:
         fields: dict[str, str] = {}
@@ -101,7 +104,7 @@ def read_sitemap(body: bytes, base: str) -> tuple[str, list[Entry]]:
                 fields.get("lastmod")
             )
             entries.append(Entry(url, published, fields.get("title")))
-    return ("index" if kind == "sitemapindex" else "urlset"), entries
+    return ("index" if kind == "sitemapindex" else "urlset"), entries, damaged
 
 
 def read_feed(body: bytes, base: str) -> list[Entry]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
@@ -34,14 +34,37 @@ class NewsSpider(Spider):
         self._index_files = 0
         self._links = LinkExtractor(canonicalize=False, unique=True)
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
+        return spider
+
+    def dropped(self, request, spider=None) -> None:
+        """A redirect to an address this crawl has already asked for is a
+        loop (or a detour to a known page): the scheduler drops it."""
+        if request.meta.get("redirect_urls"):
+            self.context.tally.errors["redirect loop or repeat"] += 1
+
     async def start(self):
+        # robots.txt first, alone: its Crawl-delay must be known before the
+        # first page is asked for. The pages follow from its callback.
+        roots: dict[str, list[str]] = {}
         for url in self.context.start_urls:
-            root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+            parts = urlsplit(url)
+            roots.setdefault(f"{parts.scheme}://{parts.netloc}", []).append(url)
+        for root, urls in roots.items():
             # On a resumed crawl the start requests are asked again even if
             # the job saw them, so nothing discovered from them can be lost.
-            again = self.context.resumed
-            yield self._request(f"{root}/robots.txt", "robots", self.parse_robots, dont_filter=again)
-            yield self._request(url, LISTING, self.parse_page, dont_filter=again)
+            request = self._request(
+                f"{root}/robots.txt", "robots", self.parse_robots, dont_filter=self.context.resumed
+            )
+            request.meta["start_urls"] = urls
+            yield request
+
+    def _start_pages(self, request: Request):
+        for url in request.meta.get("start_urls", []):
+            yield self._request(url, LISTING, self.parse_page, dont_filter=self.context.resumed)
 
     def _request(
         self, url: str, kind: str, callback, *, hints: dict | None = None, dont_filter: bool = False
@@ -72,6 +95,7 @@ class NewsSpider(Spider):
         )
         if robots and robots.crawl_delay:
             self.context.crawl_delays[host] = robots.crawl_delay
+        yield from self._start_pages(response.request)
         root = f"{urlsplit(response.url).scheme}://{urlsplit(response.url).netloc}"
         sitemaps = list(robots.sitemaps) if robots and robots.sitemaps else [f"{root}/sitemap.xml"]
         for url in sitemaps:
@@ -85,11 +109,19 @@ class NewsSpider(Spider):
 
     def parse_sitemap(self, response: Response):
         if not self._index_response(response, "sitemap"):
+            if response.status == 304:
+                # An unchanged index does not mean unchanged sitemaps: ask
+                # the ones it listed before, each conditionally in turn.
+                parts = urlsplit(response.url)
+                for url in self.context.frontier.known("sitemap", f"{parts.scheme}://{parts.netloc}/"):
+                    yield from self._index(url, "sitemap", self.parse_sitemap)
             return
-        kind, entries = read_sitemap(response.body, response.url)
+        kind, entries, damaged = read_sitemap(response.body, response.url)
         if not kind:
-            self.context.tally.errors["broken sitemap"] += 1
+            self.context.tally.errors["not a sitemap"] += 1
             return
+        if damaged:
+            self.context.tally.errors["damaged sitemap (read what could be)"] += 1
         for entry in entries:
             if kind == "index":
                 yield from self._index(entry.url, "sitemap", self.parse_sitemap, entry.published)
@@ -172,6 +204,8 @@ class NewsSpider(Spider):
         else:
             self.context.tally.errors[reason] += 1
         self.context.frontier.failed(request.url, kind, reason, status)
+        if kind == "robots":  # no robots.txt to be had: the pages all the same
+            yield from self._start_pages(request)
 
     def _seen(self, response: Response) -> None:
         self.context.tally.pages += 1
