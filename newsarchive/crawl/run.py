@@ -31,7 +31,13 @@ from newsarchive.urls import canonicalize, is_web_url, source_of
 
 # Spider close reasons after which the job is complete (its job directory
 # can go); any other reason leaves it to be resumed.
-_COMPLETE = {"finished", "closespider_pagecount", "closespider_itemcount", "max articles"}
+_COMPLETE = {
+    "finished",
+    "closespider_pagecount",
+    "closespider_itemcount",
+    "closespider_timeout",
+    "max articles",
+}
 
 
 @dataclass(frozen=True)
