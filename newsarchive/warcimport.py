@@ -41,6 +41,11 @@ def warc_pages(
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    class QuietIterator(ArchiveIterator):
+        # warcio writes its doubts about a record to stderr; they are
+        # counted (err_count) and reported here in one line instead.
+        INC_RECORD = ""
+
     before = 0
     for path in paths:
         try:
@@ -50,22 +55,38 @@ def warc_pages(
             yield Page(str(path), b"", unreadable=f"cannot read {path}: {error.strerror}")
             continue
         with stream:
-            records = ArchiveIterator(stream)
+            records = QuietIterator(stream, check_digests=True)
+            read, end = 0, 0
             try:
                 for record in records:
-                    tally.records += 1
-                    if progress:
-                        progress(before + stream.tell())
                     page = _page(record, store, tally)
+                    records.read_to_end(record)
+                    if record.digest_checker.passed is False:
+                        raise ArchiveLoadFailed("a record is cut short (its digest does not match)")
+                    read += 1
+                    tally.records += 1
+                    end = records.get_record_offset() + records.get_record_length()
+                    if progress:
+                        progress(before + end)
                     if page is not None:
                         yield page
+                if records.err_count:
+                    raise ArchiveLoadFailed("records of a wrong length, or not a WARC file")
+                if _leftover(path, end):
+                    raise ArchiveLoadFailed("the file ends inside a record (truncated)")
             except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as error:
-                where = (
-                    f"{path} is broken after {tally.records} records (offset {records.get_record_offset()})"
-                )
+                where = f"{path} is broken after {read} records"
                 tally.broken_files.append(f"{where}: {error}")
                 yield Page(str(path), b"", unreadable=f"{where}; the records before were kept")
         before += path.stat().st_size
+
+
+def _leftover(path: Path, end: int) -> bool:
+    """Whether bytes other than the blank lines between records follow the
+    last whole record (an uncompressed WARC ends with two blank lines)."""
+    with open(path, "rb") as stream:
+        stream.seek(end)
+        return bool(stream.read(64).strip())
 
 
 def _page(record, store: Store, tally: ImportTally) -> Page | None:
