@@ -80,12 +80,13 @@ class Archived(click.Group):
 def cli(ctx: click.Context, archive: Path | None) -> None:
     """Keep a personal, searchable archive of the news.
 
-    Saved news pages are normalized into clean articles, kept with their
-    raw capture, and indexed for instant full-text search.
+    News sites are crawled (or pages saved, or WARC files imported) into
+    clean articles, kept with their raw capture, and indexed for instant
+    full-text search.
 
     \b
     Start with:  newsarchive demo
-    Then:        newsarchive add saved-page.html --url https://example.com/story
+    Then:        newsarchive crawl https://www.example-news.com/ --max-articles 100
                  newsarchive search 'climate AND "sea level"' --since 2024
     """
     ctx.obj = archive
