@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -346,6 +347,156 @@ def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> N
             stdout.print(crawl_view(summary))
     if all(result.tally.pages == 0 for result in results):
         raise Failure("nothing could be fetched; check the address and your network, and see ARCHIVE/logs")
+
+
+# -- sources ---------------------------------------------------------------
+
+
+@cli.group(context_settings=CONTEXT)
+def sources() -> None:
+    """The sites followed (ARCHIVE/sources.toml) and their schedules.
+
+    \b
+    Example:
+      newsarchive sources add herald https://www.harbour-herald.example/ --every 1h
+      newsarchive sources list
+    """
+
+
+@sources.command("add", context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--every", metavar="DURATION", help='Crawl it this often: "30m", "2h", "1d".')
+@click.option("--cron", metavar="EXPR", help='Crawl it on a cron schedule: "*/30 * * * *".')
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting for its crawls.")
+@click.pass_context
+def sources_add(ctx, name: str, urls: tuple[str, ...], every, cron, settings) -> None:
+    """Follow a site: give it a name, its start URL(s) and a schedule.
+
+    \b
+    Example:
+      newsarchive sources add herald https://www.harbour-herald.example/ --every 1h -s DOWNLOAD_DELAY=2
+    """
+    from newsarchive.crawl.settings import parse_overrides
+    from newsarchive.sources import add_source
+
+    for url in urls:
+        _check_url(url)
+    archive = _archive(ctx)
+    source = add_source(
+        archive.sources_path, name, list(urls), every=every, cron=cron, settings=parse_overrides(settings)
+    )
+    when = source.schedule.describe() if source.schedule else "by hand only (no --every or --cron)"
+    stdout.print(f"following {name} ({', '.join(source.urls)}), {when}")
+
+
+@sources.command("remove", context_settings=CONTEXT)
+@click.argument("name")
+@click.pass_context
+def sources_remove(ctx, name: str) -> None:
+    """Stop following a site; its archived articles stay.
+
+    \b
+    Example:
+      newsarchive sources remove herald
+    """
+    from newsarchive.sources import remove_source
+
+    remove_source(_archive(ctx).sources_path, name)
+    stdout.print(f"no longer following {name}; its articles stay in the archive")
+
+
+@sources.command("list", context_settings=CONTEXT)
+@output_options(jsonl=True)
+@click.pass_context
+def sources_list(ctx, fmt: str) -> None:
+    """The sites followed, with their last run, next due time and articles.
+
+    \b
+    Example:
+      newsarchive sources list --json
+    """
+    from newsarchive.sources import load_sources
+
+    archive = _archive(ctx)
+    records = []
+    listed = load_sources(archive.sources_path)
+    store = archive.open_store() if archive.exists() else None
+    try:
+        for source in listed:
+            last = store.runs(source=source.name, limit=1) if store else []
+            started = datetime.fromisoformat(last[0]["started"]) if last else None
+            due = source.schedule.next_due(started) if source.schedule else None
+            records.append(
+                {
+                    "name": source.name,
+                    "urls": list(source.urls),
+                    "schedule": source.schedule.describe() if source.schedule else None,
+                    "last_run": {k: last[0][k] for k in ("started", "finished", "status", "new")}
+                    if last
+                    else None,
+                    "next_due": (due.isoformat() if due and due.year > 1 else "now") if due else None,
+                    "articles": sum(store.count(source=host) for host in source.hosts) if store else 0,
+                }
+            )
+    finally:
+        if store:
+            store.close()
+    if fmt == "json":
+        print_json(records)
+    elif fmt == "jsonl":
+        print_jsonl(records)
+    else:
+        from newsarchive.render import sources_view
+
+        stdout.print(sources_view(records))
+
+
+# -- schedule --------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--once", is_flag=True, help="Run what is due now, then exit (the form for cron).")
+@click.option(
+    "--print",
+    "print_for",
+    type=click.Choice(["cron", "systemd"]),
+    help="Print a crontab line or systemd units that run the schedule, and exit.",
+)
+@click.option(
+    "--max-parallel", type=click.IntRange(1, 16), default=2, show_default=True, help="Crawls at once."
+)
+@click.pass_context
+def schedule(ctx, once: bool, print_for: str | None, max_parallel: int) -> None:
+    """Crawl each source when its schedule says it is due.
+
+    Runs in the foreground until stopped (SIGTERM or Ctrl-C stop it
+    cleanly; running crawls stop at a safe point and resume next time);
+    never two crawls of one source at once; after downtime a missed run is
+    made once. A line per run goes to stderr, logs to ARCHIVE/logs/.
+
+    \b
+    Example:
+      newsarchive schedule
+      newsarchive schedule --print cron
+    """
+    from newsarchive.scheduler import Scheduler, cron_line, systemd_units
+
+    archive = _archive(ctx)
+    if print_for == "cron":
+        stdout.print(cron_line(archive), soft_wrap=True)
+        return
+    if print_for == "systemd":
+        sys.stdout.write(systemd_units(archive))
+        return
+    from newsarchive.sources import load_sources
+
+    if not any(source.schedule for source in load_sources(archive.sources_path)):
+        raise BadInput("no source has a schedule; add one with `newsarchive sources add NAME URL --every 1h`")
+    scheduler = Scheduler(archive, max_parallel=max_parallel, say=lambda line: note(line))
+    code = scheduler.run_once() if once else scheduler.run_forever()
+    if code:
+        raise Failure(f"{scheduler.failures} crawls failed; see ARCHIVE/logs")
 
 
 # -- runs ------------------------------------------------------------------

@@ -206,3 +206,22 @@ def runs_view(records: list[dict]) -> Table | Text:
             str(row["pages"]), str(row["new"]), str(row["updated"]), str(row["errors"]),
         )  # fmt: skip
     return table
+
+
+def sources_view(records: list[dict]) -> Table | Text:
+    if not records:
+        return Text("No sources yet: newsarchive sources add NAME URL --every 1h")
+    table = Table(show_edge=False)
+    for column in ("name", "urls", "schedule", "last run", "next due", "articles"):
+        table.add_column(column, justify="right" if column == "articles" else "left")
+    for row in records:
+        last = row["last_run"]
+        table.add_row(
+            _t(row["name"]),
+            _t(" ".join(row["urls"])),
+            row["schedule"] or "by hand",
+            f"{last['started'][:16].replace('T', ' ')} {last['status']}" if last else "never",
+            (row["next_due"] or "-")[:16].replace("T", " "),
+            str(row["articles"]),
+        )
+    return table

@@ -9,10 +9,11 @@ processes would answer the same questions from a shared store.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from newsarchive.dates import DateBound, now_iso, wall_clock
-from newsarchive.spiders.links import LISTING, SKIP, kind_of, shape
+from newsarchive.spiders.links import ARTICLE, LISTING, PAGE, SKIP, kind_of, shape
 from newsarchive.store import Store
 from newsarchive.urls import canonicalize, source_of
 
@@ -32,7 +33,11 @@ class Frontier:
         *,
         since: DateBound | None = None,
         max_per_pattern: int = MAX_LISTINGS_PER_PATTERN,
+        allow: tuple[str, ...] = (),
+        deny: tuple[str, ...] = (),
     ):
+        self.allow = [re.compile(p) for p in allow]
+        self.deny = [re.compile(p) for p in deny]
         self.store = store
         self.scope = scope
         self.since = since
@@ -63,6 +68,10 @@ class Frontier:
             return "offsite"
         if kind == SKIP:
             return "not a page (asset or utility)"
+        if kind != "robots" and any(p.search(url) for p in self.deny):
+            return "denied by the source's rules"
+        if kind in (ARTICLE, PAGE) and self.allow and not any(p.search(url) for p in self.allow):
+            return "not allowed by the source's rules"
         if published and self.since:
             moment = wall_clock(published)
             if moment is not None and moment < self.since.start:

@@ -44,6 +44,9 @@ _COMPLETE = {
 class Target:
     name: str
     urls: tuple[str, ...]
+    settings: tuple[tuple[str, str], ...] = ()  # the source's Scrapy settings
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -90,7 +93,9 @@ def resolve_targets(arguments: tuple[str, ...], sources: list[Source]) -> list[T
     for argument in arguments:
         if argument in by_name:
             source = by_name[argument]
-            targets[source.name] = Target(source.name, source.urls)
+            targets[source.name] = Target(
+                source.name, source.urls, tuple(source.settings.items()), source.allow, source.deny
+            )
         elif is_web_url(argument):
             url = canonicalize(argument)
             named = next((s for s in sources if source_of(url) in s.hosts), None)
@@ -171,13 +176,22 @@ def run_crawls(
                     store=store,
                     sites=sites,
                     captures=captures,
-                    frontier=Frontier(store, {source_of(u) for u in target.urls}, since=since),
+                    frontier=Frontier(
+                        store,
+                        {source_of(u) for u in target.urls},
+                        since=since,
+                        allow=target.allow,
+                        deny=target.deny,
+                    ),
                     workers=workers,
                     run_id=store.start_run(target.name, pid=os.getpid(), now=now_iso()),
                     max_articles=max_articles,
                 )
                 settings = crawl_settings(
-                    jobdir=jobdir, log_file=log_file, max_pages=max_pages, overrides=overrides or {}
+                    jobdir=jobdir,
+                    log_file=log_file,
+                    max_pages=max_pages,
+                    overrides={**dict(target.settings), **(overrides or {})},
                 )
                 context.resumed = resumed
                 crawler = Crawler(NewsSpider, settings)

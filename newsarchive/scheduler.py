@@ -1,0 +1,253 @@
+"""`newsarchive schedule`: start each source's crawl when it is due.
+
+It owns no crawling logic: a due crawl is a child process running
+`newsarchive crawl SOURCE` (a crawl owns the Twisted reactor), at most a
+few at once, never two of one source (the crawl's own lock says whether
+one is running, manual crawls included, and a lock dies with its
+process). When a source is due follows from when its last run started,
+so downtime costs one missed run, not many. SIGTERM or SIGINT stops the
+scheduler cleanly: its crawls are asked to stop at a safe point (Scrapy
+keeps their job to resume) and are waited for; children also get SIGTERM
+if the scheduler itself dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsarchive.archive import Archive
+from newsarchive.sanitize import for_terminal
+from newsarchive.sources import Source, load_sources
+
+# Seconds between two looks at what is due.
+TICK = 0.5
+# How long stopping crawls may take to reach a safe point before they are killed.
+STOP_GRACE = 120.0
+DEFAULT_MAX_PARALLEL = 2
+
+
+def crawl_lock_path(archive: Archive, name: str) -> Path:
+    from newsarchive.crawl.run import Target
+
+    return archive.root / "jobs" / f"{Target(name, ()).key}.lock"
+
+
+def is_crawling(archive: Archive, name: str) -> bool:
+    """Whether a crawl of the source holds its lock now."""
+    path = crawl_lock_path(archive, name)
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the scheduler dies, however it dies
+    (Linux's PR_SET_PDEATHSIG), so no crawl runs on unwatched."""
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+@dataclass
+class Child:
+    source: str
+    process: subprocess.Popen
+    summary_path: Path
+    log_path: Path
+
+
+class Scheduler:
+    def __init__(
+        self,
+        archive: Archive,
+        *,
+        max_parallel: int = DEFAULT_MAX_PARALLEL,
+        say: Callable[[str], None] = print,
+    ):
+        self.archive = archive
+        self.max_parallel = max_parallel
+        self.say = say
+        self.children: dict[str, Child] = {}
+        self.stopping = False
+        self._sources: list[Source] = []
+        self._sources_mtime: float | None = None
+        self.failures = 0
+
+    # -- what is due -------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        """The sources, read again whenever sources.toml changes; a broken
+        edit is reported and the sources read before are kept."""
+        path = self.archive.sources_path
+        mtime = path.stat().st_mtime if path.exists() else None
+        if mtime != self._sources_mtime:
+            self._sources_mtime = mtime
+            try:
+                self._sources = load_sources(path)
+            except Exception as error:  # a BadSources: keep going with what we had
+                self.say(f"{self._now()} sources.toml not reloaded: {for_terminal(str(error))}")
+        return self._sources
+
+    def due(self, store) -> list[Source]:
+        now = datetime.now(UTC)
+        due = []
+        for source in self.sources():
+            if source.schedule is None or source.name in self.children:
+                continue
+            last = store.runs(source=source.name, limit=1)
+            started = datetime.fromisoformat(last[0]["started"]) if last else None
+            if source.schedule.next_due(started) <= now:
+                due.append(source)
+        return due
+
+    # -- children ----------------------------------------------------------------
+
+    def start(self, source: Source) -> None:
+        if is_crawling(self.archive, source.name):
+            return  # a manual or leftover crawl of it is running; its turn comes after
+        logs = self.archive.root / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        summary_path = logs / f"schedule-{source.name}-{stamp}.json"
+        log_path = logs / f"schedule-{source.name}-{stamp}.log"
+        command = [sys.executable, "-m", "newsarchive", "--archive", str(self.archive.root), "crawl",
+                   source.name, "--json"]  # fmt: skip
+        with open(summary_path, "wb") as out, open(log_path, "wb") as err:
+            process = subprocess.Popen(command, stdout=out, stderr=err, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        self.children[source.name] = Child(source.name, process, summary_path, log_path)
+        self.say(f"{self._now()} {source.name}: crawl started ({source.schedule.describe()})")
+
+    def reap(self) -> None:
+        for name, child in list(self.children.items()):
+            code = child.process.poll()
+            if code is None:
+                continue
+            del self.children[name]
+            self.say(f"{self._now()} {name}: {self._outcome(child, code)}")
+
+    def _outcome(self, child: Child, code: int) -> str:
+        try:
+            (summary,) = json.loads(child.summary_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = None
+        if code != 0 or summary is None:
+            self.failures += 1
+            last = child.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+            reason = for_terminal(last[0]) if last else f"exit {code}"
+            return f"crawl failed ({reason}); log: {child.log_path}"
+        return (
+            f"{summary['status']}, {summary['new']} new, {summary['updated']} updated from"
+            f" {summary['pages']} pages in {summary['seconds']:.1f} s, {sum(summary['errors'].values())} errors"
+        )
+
+    def stop_children(self) -> None:
+        for child in self.children.values():
+            if child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE
+        for child in self.children.values():
+            try:
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.process.kill()
+                child.process.wait()
+        self.reap()
+
+    # -- the loops ---------------------------------------------------------------
+
+    def run_forever(self) -> int:
+        self._catch_signals()
+        with self.archive.open_store(create=True) as store:
+            self.say(f"{self._now()} scheduling {len([s for s in self.sources() if s.schedule])} sources")
+            while not self.stopping:
+                self.reap()
+                for source in self.due(store):
+                    if len(self.children) >= self.max_parallel or self.stopping:
+                        break
+                    self.start(source)
+                time.sleep(TICK)
+            self.say(f"{self._now()} stopping: {len(self.children)} crawls to stop at a safe point")
+            self.stop_children()
+        return 0
+
+    def run_once(self) -> int:
+        """Everything due now, then out; for cron."""
+        self._catch_signals()
+        with self.archive.open_store(create=True) as store:
+            waiting = self.due(store)
+            if not waiting:
+                self.say(f"{self._now()} nothing is due")
+            while (waiting or self.children) and not self.stopping:
+                self.reap()
+                while waiting and len(self.children) < self.max_parallel:
+                    self.start(waiting.pop(0))
+                time.sleep(TICK)
+            self.stop_children()
+        return 1 if self.failures else 0
+
+    def _catch_signals(self) -> None:
+        def stop(signum, frame) -> None:
+            self.stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+
+    @staticmethod
+    def _now() -> str:
+        return datetime.now().strftime("%H:%M:%S")
+
+
+# -- installing it -----------------------------------------------------------------
+
+
+def cron_line(archive: Archive) -> str:
+    """A crontab line: every minute, run whatever is due."""
+    log = archive.root / "logs" / "schedule.log"
+    return f"* * * * * {sys.executable} -m newsarchive --archive {archive.root} schedule --once >> {log} 2>&1"
+
+
+def systemd_units(archive: Archive) -> str:
+    """A service that runs the scheduler once, and a timer that starts it
+    every minute."""
+    command = f"{sys.executable} -m newsarchive --archive {archive.root} schedule --once"
+    return f"""# ~/.config/systemd/user/newsarchive-schedule.service
+[Unit]
+Description=newsarchive: crawl the sources that are due
+Documentation=https://github.com/newsarchive/newsarchive
+
+[Service]
+Type=oneshot
+ExecStart={command}
+KillSignal=SIGTERM
+TimeoutStopSec={int(STOP_GRACE) + 30}
+
+# ~/.config/systemd/user/newsarchive-schedule.timer
+[Unit]
+Description=newsarchive: look for due crawls every minute
+
+[Timer]
+OnCalendar=minutely
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+"""
