@@ -26,7 +26,7 @@ from newsarchive.errors import (
     BadInput,
     NewsarchiveError,
 )
-from newsarchive.output import note, output_options, print_json, print_jsonl, stderr, stdout
+from newsarchive.output import note, output_options, print_json, print_jsonl, print_records, stderr, stdout
 from newsarchive.sanitize import for_terminal
 
 CONTEXT = dict(help_option_names=["-h", "--help"], max_content_width=100)
@@ -442,14 +442,9 @@ def sources_list(ctx, fmt: str) -> None:
     finally:
         if store:
             store.close()
-    if fmt == "json":
-        print_json(records)
-    elif fmt == "jsonl":
-        print_jsonl(records)
-    else:
-        from newsarchive.render import sources_view
+    from newsarchive.render import sources_view
 
-        stdout.print(sources_view(records))
+    print_records(records, fmt, sources_view)
 
 
 # -- schedule --------------------------------------------------------------
@@ -519,14 +514,9 @@ def runs(ctx, source: str | None, limit: int, fmt: str) -> None:
         rows = store.runs(source=source, limit=limit)
     fields = ("id", "source", "started", "finished", "status", "pages", "new", "updated", "errors")
     records = [{name: row[name] for name in fields} for row in rows]
-    if fmt == "json":
-        print_json(records)
-    elif fmt == "jsonl":
-        print_jsonl(records)
-    else:
-        from newsarchive.render import runs_view
+    from newsarchive.render import runs_view
 
-        stdout.print(runs_view(records))
+    print_records(records, fmt, runs_view)
 
 
 # -- import ----------------------------------------------------------------

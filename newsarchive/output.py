@@ -68,3 +68,14 @@ def print_jsonl(records: Iterable) -> None:
 
 def note(message: str, *, style: str | None = None) -> None:
     stderr.print(message, style=style)
+
+
+def print_records(records: list[dict], fmt: str, view) -> None:
+    """A list of records in the format asked for; `view(records)` makes the
+    human form."""
+    if fmt == "json":
+        print_json(records)
+    elif fmt == "jsonl":
+        print_jsonl(records)
+    else:
+        stdout.print(view(records))

@@ -56,3 +56,19 @@ class CrawlContext:
     resumed: bool = False  # continuing a crawl that was stopped
     tally: Tally = field(default_factory=Tally)
     crawl_delays: dict[str, float] = field(default_factory=dict)  # host -> seconds, from robots.txt
+
+
+class CrawlComponent:
+    """Base of the crawl's Scrapy components (middlewares, pipeline): built
+    from the crawler, they reach the crawl context through its spider."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def context(self) -> CrawlContext:
+        return self.crawler.spider.context

@@ -16,6 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from newsarchive.capture import Exchange, payload_digest
+from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
 
 # The longest Retry-After honoured; a server asking for more is asked again
@@ -23,20 +24,7 @@ from newsarchive.dates import now_iso
 MAX_RETRY_AFTER = 300.0
 
 
-class _ContextMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @property
-    def context(self):
-        return self.crawler.spider.context
-
-
-class ScopeMiddleware(_ContextMiddleware):
+class ScopeMiddleware(CrawlComponent):
     """Never leave the crawl's sites, redirects included. (Scrapy's offsite
     logic compares domains with host:port and so misses local sites.)"""
 
@@ -46,7 +34,7 @@ class ScopeMiddleware(_ContextMiddleware):
         return None
 
 
-class PolitenessMiddleware(_ContextMiddleware):
+class PolitenessMiddleware(CrawlComponent):
     """robots.txt's Crawl-delay as a floor under every delay (AutoThrottle's
     included), and a server's Retry-After on 429 and 503 obeyed."""
 
@@ -95,7 +83,7 @@ def _retry_after(response: Response) -> float | None:
         return None
 
 
-class CaptureMiddleware(_ContextMiddleware):
+class CaptureMiddleware(CrawlComponent):
     """Every response, with its request, into the archive's WARC files, as
     received (before decompression or redirects are handled). A payload
     the archive holds already becomes a revisit record."""

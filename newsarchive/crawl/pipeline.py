@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from scrapy.utils.defer import deferred_from_coro
 
+from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, NoArticle
 
@@ -28,22 +29,14 @@ LEARN_EVERY = 100
 PERIODIC_LOCK_WAIT = 0.5
 
 
-class ArchivePipeline:
+class ArchivePipeline(CrawlComponent):
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
         self._pending: Future | None = None
         self._unindexed = 0
         self._pages = 0
         self._local = threading.local()
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @property
-    def context(self):
-        return self.crawler.spider.context
 
     async def process_item(self, item):
         context = self.context
