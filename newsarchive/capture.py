@@ -133,7 +133,9 @@ class CaptureWriter:
             self._writer.write_record(record)
             self._file.flush()
         except OSError as error:
-            raise CaptureError(f"cannot write the capture to {self._name}: {error.strerror}") from None
+            raise CaptureError(
+                _explain(error, self.directory, f"cannot write the capture to {self._name}")
+            ) from None
         return Capture(self._name, offset, payload_digest(payload))
 
     def _current(self):
@@ -159,7 +161,9 @@ class CaptureWriter:
                 except FileExistsError:
                     continue
         except OSError as error:
-            raise CaptureError(f"cannot create a WARC file in {self.directory}: {error.strerror}") from None
+            raise CaptureError(
+                _explain(error, self.directory, f"cannot create a WARC file in {self.directory}")
+            ) from None
         self._writer = WARCWriter(self._file, gzip=True, warc_version="WARC/1.1")
         info = self._writer.create_warcinfo_record(
             self._name,
@@ -171,6 +175,12 @@ class CaptureWriter:
         )
         self._writer.write_record(info)
         self._file.flush()
+
+
+def _explain(error: OSError, directory: Path, what: str) -> str:
+    from newsarchive.storage import storage_problem
+
+    return storage_problem(error, directory.parent) or f"{what}: {error.strerror}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import logging
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -68,6 +69,13 @@ class Archived(click.Group):
             return super().invoke(ctx)
         except NewsarchiveError as error:
             raise fail(error) from None
+        except (sqlite3.DatabaseError, OSError) as error:
+            from newsarchive.storage import storage_problem
+
+            problem = storage_problem(error, Config.load(ctx.find_root().obj).archive_dir)
+            if problem is None:
+                raise
+            raise Failure(problem) from None
 
 
 @click.group(cls=Archived, context_settings=CONTEXT)
@@ -345,6 +353,9 @@ def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> N
 
         for summary in summaries:
             stdout.print(crawl_view(summary))
+    for result in results:
+        if result.fatal:
+            raise Failure(f"{result.target.name}: the crawl stopped: {result.fatal}")
     if all(result.tally.pages == 0 for result in results):
         raise Failure("nothing could be fetched; check the address and your network, and see ARCHIVE/logs")
 

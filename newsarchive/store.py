@@ -12,6 +12,7 @@ write is one transaction; a busy database is waited for, not failed on.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -204,11 +205,17 @@ class Store:
 
     @classmethod
     def _connect(cls, path: Path) -> Store:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # An archive on a read-only disk (a backup, a mounted image) is still
+        # read: SQLite is told the file cannot change, so WAL needs no -shm.
+        read_only = path.exists() and not os.access(path.parent, os.W_OK)
+        if read_only:
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?immutable=1", uri=True, isolation_level=None)
+        else:
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             db.row_factory = sqlite3.Row
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            if not read_only and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 db.execute("PRAGMA journal_mode = WAL")
             # NORMAL in WAL mode: a commit survives a killed process; only a
             # power cut may lose the last transactions, never corrupt the file.
@@ -237,6 +244,10 @@ class Store:
             raise ArchiveTooNew(
                 f"the store {self.path} has schema {version}, newer than this newsarchive "
                 f"understands ({SCHEMA_VERSION}); upgrade newsarchive"
+            )
+        if version < SCHEMA_VERSION and self._db.execute("PRAGMA query_only").fetchone()[0]:
+            raise ArchiveError(
+                f"the store {self.path} needs an upgrade, but it is read-only: make it writable"
             )
         while version < SCHEMA_VERSION:
             with self._transaction():

@@ -56,6 +56,7 @@ class CrawlContext:
     resumed: bool = False  # continuing a crawl that was stopped
     tally: Tally = field(default_factory=Tally)
     crawl_delays: dict[str, float] = field(default_factory=dict)  # host -> seconds, from robots.txt
+    fatal: str | None = None  # why the crawl had to stop (the archive cannot be written)
 
 
 class CrawlComponent:
@@ -72,3 +73,12 @@ class CrawlComponent:
     @property
     def context(self) -> CrawlContext:
         return self.crawler.spider.context
+
+    def stop_crawl(self, problem: str) -> None:
+        """Stop the crawl because the archive cannot take more (a full or
+        read-only disk): nothing is gained by fetching pages to lose them."""
+        from scrapy.utils.defer import deferred_from_coro
+
+        if self.context.fatal is None:
+            self.context.fatal = problem
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive not writable"))

@@ -18,6 +18,7 @@ from scrapy.http import Response
 from newsarchive.capture import Exchange, payload_digest
 from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
+from newsarchive.errors import CaptureError
 
 # The longest Retry-After honoured; a server asking for more is asked again
 # after this, by the retry middleware's normal course.
@@ -89,6 +90,14 @@ class CaptureMiddleware(CrawlComponent):
     the archive holds already becomes a revisit record."""
 
     def process_response(self, request: Request, response: Response):
+        try:
+            self._capture(request, response)
+        except CaptureError as error:
+            self.stop_crawl(str(error))
+            raise IgnoreRequest(f"not captured: {error}") from None
+        return response
+
+    def _capture(self, request: Request, response: Response) -> None:
         context = self.context
         exchange = _exchange(request, response)
         digest = payload_digest(exchange.body)
@@ -102,7 +111,6 @@ class CaptureMiddleware(CrawlComponent):
             if response.status == 200 and exchange.body:
                 context.store.add_payload(request.url, exchange.date, capture)
             request.meta["capture"] = capture
-        return response
 
 
 def _exchange(request: Request, response: Response) -> Exchange:

@@ -9,14 +9,17 @@ whenever the writer lock is free; site boilerplate is learnt as pages come.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, NoArticle
+from newsarchive.storage import storage_problem
 
 # Articles stored between two index updates: a Whoosh commit costs a
 # segment, so batches keep crawl-time indexing cheap while search stays
@@ -51,7 +54,14 @@ class ArchivePipeline(CrawlComponent):
             context.frontier.fetched(url, item["kind"], item["status"], reason=outcome.reason)
             return {"url": url, "status": "skipped", "reason": outcome.reason}
         article = context.sites.finish(outcome)
-        result = context.store.put(article, now=now_iso(), capture=item.get("capture"))
+        try:
+            result = context.store.put(article, now=now_iso(), capture=item.get("capture"))
+        except (sqlite3.DatabaseError, OSError) as error:
+            problem = storage_problem(error, context.archive.root)
+            if problem is None:
+                raise
+            self.stop_crawl(problem)
+            raise DropItem(problem) from None
         setattr(context.tally, result.status, getattr(context.tally, result.status) + 1)
         for address in [url, *item.get("redirected_from", [])]:
             context.frontier.fetched(address, item["kind"], item["status"], article_id=article.id)

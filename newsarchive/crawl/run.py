@@ -10,9 +10,11 @@ it; a finished crawl removes it.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -64,6 +66,7 @@ class CrawlResult:
     tally: Tally
     skipped: dict = field(default_factory=dict)
     seconds: float = 0.0
+    fatal: str | None = None  # why the archive could not take the crawl
 
     def summary(self) -> dict:
         tally = self.tally
@@ -156,6 +159,9 @@ def run_crawls(
             # One reactor for all the targets' crawlers, installed before
             # anything imports twisted.internet.reactor.
             install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+            # The log lives in the archive: when its disk fills, a failed log
+            # write must not print tracebacks over the one-line message.
+            logging.raiseExceptions = False
             process = CrawlerProcess(
                 settings={
                     "BOT_NAME": "newsarchive",
@@ -220,11 +226,17 @@ def _finish(store, target: Target, context: CrawlContext, jobdir, resumed: bool,
         target, context.run_id, status, reason, resumed, tally, dict(context.frontier.skipped),
         seconds=time.monotonic() - tally.started,
     )  # fmt: skip
-    store.update_run(
-        context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count
-    )
-    store.finish_run(context.run_id, status=status, now=now_iso(), summary=result.summary())
-    if status == "ok":
-        context.frontier.commit()
+    if context.fatal:
+        result.status, result.reason, result.fatal = "failed", "archive not writable", context.fatal
+    try:
+        store.update_run(
+            context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count
+        )
+        store.finish_run(context.run_id, status=result.status, now=now_iso(), summary=result.summary())
+        if result.status == "ok":
+            context.frontier.commit()
+    except (sqlite3.DatabaseError, OSError):
+        pass  # the disk refuses even this: the run stays "running", marked interrupted next time
+    if result.status == "ok":
         shutil.rmtree(jobdir, ignore_errors=True)
     return result

@@ -237,6 +237,8 @@ def _reason(failure) -> tuple[str, int | None]:
             return "offsite", None
         if "redirect" in message:
             return "too many redirects", None
+        if message.startswith("not captured"):
+            return "not captured (archive not writable)", None
         return message or "ignored", None
     name = type(error).__name__
     if "Cancel" in name or "maxsize" in str(error).lower():
