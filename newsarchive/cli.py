@@ -839,6 +839,44 @@ def reindex(ctx, fmt: str) -> None:
         stdout.print(f"indexed {count} article{'s' if count != 1 else ''} in {seconds:.1f} s")
 
 
+# -- doctor ----------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--repair", is_flag=True, help="Mend what can be mended (nothing stored is lost).")
+@output_options()
+@click.pass_context
+def doctor(ctx, repair: bool, fmt: str) -> None:
+    """Check that the store, the captures and the index agree.
+
+    Exits 0 when all is well (or, with --repair, all was mended), 1 when a
+    problem remains. Repairs: the index is caught up or rebuilt, a WARC
+    file's cut-off last record is trimmed, runs of dead processes are
+    marked interrupted, stale lock notes cleared.
+
+    \b
+    Example:
+      newsarchive doctor
+      newsarchive doctor --repair --json
+    """
+    from newsarchive.doctor import examine
+
+    archive = _archive(ctx)
+    with archive.open_store() as store:
+        progress = (lambda check: note(f"checking {check}…")) if stderr.is_terminal else None
+        report = examine(archive, store, repair=repair, progress=progress)
+    if fmt == "json":
+        print_json(report.to_dict())
+    else:
+        from newsarchive.render import doctor_view
+
+        stdout.print(doctor_view(report, repair))
+    if not report.healthy:
+        raise Failure(
+            "problems remain" + ("" if repair else "; `newsarchive doctor --repair` mends those it can")
+        )
+
+
 # -- renormalize -----------------------------------------------------------
 
 

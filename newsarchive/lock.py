@@ -79,3 +79,14 @@ class WriterLock:
             f"{self.what} is busy: {who} holds it{waited}."
             " Try again when it has finished, or raise NEWSARCHIVE_LOCK_TIMEOUT"
         )
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process still runs (one of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

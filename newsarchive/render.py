@@ -225,3 +225,22 @@ def sources_view(records: list[dict]) -> Table | Text:
             str(row["articles"]),
         )
     return table
+
+
+def doctor_view(report, repair: bool) -> Group:
+    checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
+    if not report.findings:
+        return Group(Text(f"All agree ({checked})."))
+    lines = []
+    for finding in report.findings:
+        mark = "mended" if finding.repaired else "problem"
+        line = Text(f"{mark:>8}  ", style="green" if finding.repaired else "yellow")
+        line.append(f"[{finding.check}] ")
+        line.append(_t(finding.problem))
+        if finding.repair and not finding.repaired and not repair:
+            line.append(f" — --repair would {finding.repair}", style=_DIM)
+        elif finding.repair is None and not finding.repaired:
+            line.append(" — cannot be mended here", style=_DIM)
+        lines.append(line)
+    lines.append(_t(f"checked: {checked}", _DIM))
+    return Group(*lines)

@@ -536,6 +536,21 @@ class Store:
         ).fetchall()
         return [Change(row["seq"], row["article_id"]) for row in rows]
 
+    def integrity(self) -> str:
+        """SQLite's own check of the file: "ok", or what is wrong."""
+        rows = self._db.execute("PRAGMA integrity_check").fetchall()
+        return "; ".join(row[0] for row in rows[:5])
+
+    def content_hashes(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT id, content_hash FROM articles").fetchall())
+
+    def captures_in(self, file: str, *, from_offset: int = 0) -> int:
+        """Articles whose capture lies in a WARC file at or after an offset."""
+        return self._db.execute(
+            "SELECT count(*) FROM articles WHERE capture_file = ? AND capture_offset >= ?",
+            (file, from_offset),
+        ).fetchone()[0]
+
     def count(self, *, source: str | None = None) -> int:
         if source:
             return self._db.execute("SELECT count(*) FROM articles WHERE source = ?", (source,)).fetchone()[0]

@@ -27,7 +27,7 @@ from newsarchive.crawl.frontier import Frontier
 from newsarchive.crawl.settings import crawl_settings
 from newsarchive.dates import DateBound, now_iso
 from newsarchive.errors import BadInput
-from newsarchive.lock import WriterLock
+from newsarchive.lock import WriterLock, process_alive
 from newsarchive.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
 
@@ -113,16 +113,6 @@ def resolve_targets(arguments: tuple[str, ...], sources: list[Source]) -> list[T
     return list(targets.values())
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def run_crawls(
     archive: Archive,
     targets: list[Target],
@@ -172,7 +162,7 @@ def run_crawls(
             )
             runs = []
             for target in targets:
-                store.interrupt_stale_runs(target.name, _alive, now=now_iso())
+                store.interrupt_stale_runs(target.name, process_alive, now=now_iso())
                 jobdir = jobs / target.key
                 resumed = jobdir.is_dir() and any(jobdir.iterdir())
                 context = CrawlContext(

@@ -1,9 +1,10 @@
 """What the search index holds for each article, and how text is analyzed.
 
-The index stores only the article id: titles, snippets and every field a
-result shows are read from the store for the hits on the page shown. That
-keeps the index half the size and makes the store the single source of
-every displayed value.
+The index stores only the article id (and a short content hash, to check
+it against the store): titles, snippets and every field a result shows are
+read from the store for the hits on the page shown. That keeps the index
+half the size and makes the store the single source of every displayed
+value.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from newsarchive.dates import utc, wall_clock
 
 # Bump when the schema or an analyzer changes: an index with another format
 # is rebuilt from the store instead of being read wrongly.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 def _words():
@@ -59,6 +60,8 @@ def _listed():
 def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
+        # Stored so `doctor` can tell an index entry from an outdated one.
+        hash=ID(stored=True),
         title=TEXT(analyzer=_stemmed(), field_boost=3.0),
         subtitle=TEXT(analyzer=_stemmed(), field_boost=1.5),
         text=TEXT(analyzer=_stemmed()),
@@ -85,6 +88,7 @@ def document(article: Article) -> dict:
     """The index document for an article: pure."""
     doc = {
         "id": article.id,
+        "hash": article.content_hash[:16],
         "title": article.title,
         "text": article.text,
         "source": article.source,
