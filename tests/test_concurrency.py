@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -102,3 +104,40 @@ def test_busy_archive_is_reported_with_its_holder_and_nothing_is_lost(archive_di
     assert result.returncode == 0
     search = run_newsarchive("--archive", str(archive_dir), "search", "part", "--json")
     assert json.loads(search.stdout)["total"] == 3
+
+
+def test_search_never_fails_while_a_crawl_writes(archive_dir, tmp_path):
+    from newsarchive.demo.server import SiteServer
+
+    write_pages(tmp_path / "first", 5)
+    assert run_newsarchive("--archive", str(archive_dir), "add", str(tmp_path / "first")).returncode == 0
+    known = json.loads(run_newsarchive("--archive", str(archive_dir), "export").stdout.splitlines()[0])["id"]
+    with SiteServer() as server:
+        crawler = subprocess.Popen(
+            [sys.executable, "-m", "newsarchive", "--archive", str(archive_dir), "crawl", server.base + "/",
+             "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=False"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        searches = 0
+        while crawler.poll() is None or searches < 3:
+            for command in (["search", "harbour", "--json"], ["show", known, "--json"]):
+                result = run_newsarchive("--archive", str(archive_dir), *command)
+                assert result.returncode == 0, result.stderr.decode()
+                json.loads(result.stdout)
+            searches += 1
+        assert crawler.wait() == 0
+    assert searches >= 3
+
+
+def test_no_file_is_written_outside_the_archive(archive_dir, tmp_path):
+    from newsarchive.demo.server import SiteServer
+
+    before = {p for p in tmp_path.rglob("*")}
+    with SiteServer() as server:
+        result = run_newsarchive(
+            "--archive", str(archive_dir), "crawl", server.base + "/../../../../tmp/escape/%2e%2e/",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr.decode()
+    outside = {p for p in tmp_path.rglob("*") if archive_dir not in p.parents and p != archive_dir} - before
+    assert outside == set()

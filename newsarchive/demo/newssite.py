@@ -58,6 +58,9 @@ class NewsSite:
         self.layout = layout or {n: set(CHANNELS) - {"redirect"} for n in range(len(self.articles))}
         self.faults = faults
         self.crawl_delay = crawl_delay
+        # Routes a test adds, served as they are; and links it puts on the home page.
+        self.extra: dict[str, Reply] = {}
+        self.extra_links: list[str] = []
         self._lock = threading.Lock()
         self._flaky_served = False
 
@@ -92,6 +95,8 @@ class NewsSite:
         return _conditional(reply, headers)
 
     def _route(self, path: str, query: dict) -> Reply:
+        if path in self.extra:
+            return self.extra[path]
         if path == "/":
             return _html(self._home())
         if path == "/robots.txt":
@@ -165,7 +170,9 @@ class NewsSite:
             )
         body = (
             f"<h1>{escape(self.site['name'])}</h1><section><h2>Top stories</h2><ul>"
-            f"{self._links(self._in('home'))}{redirected}{extras}</ul></section>"
+            f"{self._links(self._in('home'))}{redirected}{extras}"
+            + "".join(f'<li><a href="{escape(path)}">more</a></li>' for path in self.extra_links)
+            + "</ul></section>"
             '<p><a href="/private/plans">Staff only</a></p>'
             '<section><h2>Archive</h2><a href="/calendar/2025-01-01">Browse by day</a> '
             + " ".join(f'<a href="/tag/{escape(t)}">{escape(t)}</a>' for t in tags)
