@@ -262,3 +262,14 @@ def test_a_source_is_never_crawled_twice_at_once(archive_dir, one_route_site):
     finally:
         first.kill()
         first.wait()
+
+
+def test_a_crawl_never_leaves_its_site_and_listens_on_no_port(archive_dir):
+    with SiteServer() as server:
+        server.site.extra_links += ["http://elsewhere.example/politics/2025/01/02/a-story-on-another-site",
+                                    "https://127.0.0.2:1/local/2025/01/02/a-story-on-another-host"]  # fmt: skip
+        summary = crawl(archive_dir, server, *FAST)
+    assert summary["skipped"].get("offsite") == 2
+    assert "dns lookup failed" not in summary["errors"]
+    log = "".join(p.read_text() for p in (archive_dir / "logs").glob("*.log"))
+    assert "TelnetConsole" not in log and "Telnet console listening" not in log
