@@ -310,7 +310,11 @@ def _catch_up(archive, store) -> str | None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("targets", nargs=-1, required=True, metavar="URL|SOURCE...")
-@click.option("--max-pages", type=click.IntRange(1), help="Stop after this many responses.")
+@click.option(
+    "--max-pages",
+    type=click.IntRange(1),
+    help="Stop after about this many responses (those under way finish).",
+)
 @click.option("--max-articles", type=click.IntRange(1), help="Stop after this many new articles.")
 @click.option("--since", metavar="DATE", help="Skip sitemap and feed entries published before DATE.")
 @click.option(
@@ -781,7 +785,7 @@ def _print_capture(archive, stored) -> None:
 @output_options()
 @click.pass_context
 def stats(ctx, fmt: str) -> None:
-    """What the archive holds: articles per source and month, index health.
+    """What the archive holds: articles per source and month; index and crawl health.
 
     \b
     Example:
@@ -798,6 +802,7 @@ def stats(ctx, fmt: str) -> None:
             "present": present,
             "behind": store.last_seq() - state.seq if present else None,
         }
+        numbers["crawls"] = store.crawl_health()
     numbers["archive"] = str(archive.root)
     if fmt == "json":
         print_json(numbers)

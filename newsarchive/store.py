@@ -463,6 +463,27 @@ class Store:
             )
         return len(stale)
 
+    def crawl_health(self) -> list[dict]:
+        """Per crawled source: its runs, how the last went, and how many of
+        the last ten did not end well."""
+        health = []
+        for (source,) in self._db.execute("SELECT DISTINCT source FROM runs ORDER BY source").fetchall():
+            recent = self.runs(source=source, limit=10)
+            last = recent[0]
+            health.append(
+                {
+                    "source": source,
+                    "runs": self._db.execute(
+                        "SELECT count(*) FROM runs WHERE source = ?", (source,)
+                    ).fetchone()[0],
+                    "last_started": last["started"],
+                    "last_status": last["status"],
+                    "last_errors": last["errors"],
+                    "troubled_of_last_10": sum(r["status"] in ("failed", "interrupted") for r in recent),
+                }
+            )
+        return health
+
     def runs(self, *, source: str | None = None, limit: int = 50) -> list[dict]:
         """Crawl runs, newest first."""
         query = "SELECT * FROM runs" + (" WHERE source = ?" if source else "") + " ORDER BY id DESC LIMIT ?"

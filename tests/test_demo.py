@@ -18,6 +18,8 @@ def test_demo_into_a_given_archive(archive_dir):
     assert "Rowing club trains for its first national final" in out
     stats = json.loads(run_newsarchive("--archive", str(archive_dir), "stats", "--json").stdout)
     assert stats["articles"] == 8
+    (health,) = stats["crawls"]
+    assert (health["source"], health["runs"], health["last_status"]) == ("demo", 1, "ok")
     (run,) = json.loads(run_newsarchive("--archive", str(archive_dir), "runs", "--json").stdout)
     assert (run["source"], run["status"], run["new"]) == ("demo", "ok", 8)
     # Every article's capture is the page as the demo site served it.
