@@ -235,3 +235,29 @@ def read_capture(directory: Path, capture: Capture) -> CapturedPage:
             f"the capture in {path} at offset {capture.offset} is unreadable: {error}"
         ) from None
     return CapturedPage(uri, date, content_type, payload)
+
+
+def tail_problem(path: Path, last_offset: int, end: int) -> str | None:
+    """What is wrong with a WARC file after its last whole record (which
+    starts at `last_offset` and ends at `end`), or None if nothing is.
+
+    A writer killed mid-record leaves either bytes after the last record,
+    or a last gzip member without its trailer (its content may even read in
+    full); an uncompressed file ends with blank lines, which are fine.
+    """
+    import zlib
+
+    with open(path, "rb") as stream:
+        stream.seek(end)
+        if stream.read(64).strip():
+            return "the file ends inside a record"
+        if path.name.endswith(".gz") and end > last_offset:
+            stream.seek(last_offset)
+            member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                member.decompress(stream.read(end - last_offset))
+            except zlib.error as error:
+                return f"its last record is damaged ({error})"
+            if not member.eof:
+                return "its last record is cut short"
+    return None

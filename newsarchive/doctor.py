@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsarchive.archive import Archive
-from newsarchive.capture import read_capture
+from newsarchive.capture import read_capture, tail_problem
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, CaptureError
 from newsarchive.lock import process_alive
@@ -143,7 +143,7 @@ def whole_records_end(path: Path) -> tuple[int, str | None]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    end = 0
+    end = last = 0
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream, check_digests=True)
         try:
@@ -151,13 +151,12 @@ def whole_records_end(path: Path) -> tuple[int, str | None]:
                 records.read_to_end(record)
                 if record.digest_checker.passed is False:
                     return end, "a record's content is incomplete"
-                end = records.get_record_offset() + records.get_record_length()
+                last = records.get_record_offset()
+                end = last + records.get_record_length()
         except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as error:
             return end, str(error) or type(error).__name__
-        stream.seek(end)
-        if stream.read(64).strip():
-            return end, "the file ends inside a record"
-    return end, None
+    problem = tail_problem(path, last, end)
+    return (last if problem and "last record" in problem else end), problem
 
 
 def _index(archive: Archive, store: Store, report: Report, repair: bool) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsarchive.capture import Exchange
+from newsarchive.capture import Exchange, tail_problem
 from newsarchive.ingest import Page
 from newsarchive.spiders.links import LISTING, SKIP, kind_of
 from newsarchive.store import Store
@@ -56,7 +56,7 @@ def warc_pages(
             continue
         with stream:
             records = QuietIterator(stream, check_digests=True)
-            read, end = 0, 0
+            read, last, end = 0, 0, 0
             try:
                 for record in records:
                     page = _page(record, store, tally)
@@ -65,28 +65,22 @@ def warc_pages(
                         raise ArchiveLoadFailed("a record is cut short (its digest does not match)")
                     read += 1
                     tally.records += 1
-                    end = records.get_record_offset() + records.get_record_length()
+                    last = records.get_record_offset()
+                    end = last + records.get_record_length()
                     if progress:
                         progress(before + end)
                     if page is not None:
                         yield page
                 if records.err_count:
                     raise ArchiveLoadFailed("records of a wrong length, or not a WARC file")
-                if _leftover(path, end):
-                    raise ArchiveLoadFailed("the file ends inside a record (truncated)")
+                problem = tail_problem(path, last, end)
+                if problem:
+                    raise ArchiveLoadFailed(problem)
             except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as error:
                 where = f"{path} is broken after {read} records"
                 tally.broken_files.append(f"{where}: {error}")
                 yield Page(str(path), b"", unreadable=f"{where}; the records before were kept")
         before += path.stat().st_size
-
-
-def _leftover(path: Path, end: int) -> bool:
-    """Whether bytes other than the blank lines between records follow the
-    last whole record (an uncompressed WARC ends with two blank lines)."""
-    with open(path, "rb") as stream:
-        stream.seek(end)
-        return bool(stream.read(64).strip())
 
 
 def _page(record, store: Store, tally: ImportTally) -> Page | None:
