@@ -123,15 +123,25 @@ def _warcs(archive: Archive, store: Store, report: Report, repair: bool) -> None
         end, error = whole_records_end(path)
         if error is None:
             continue
-        finding = Finding(
-            "warc",
-            f"{path.name} ends in a record cut short ({error}) at byte {end}",
-            "trim the cut record off (it belongs to no article)",
-        )
-        if repair and not store.captures_in(path.name, from_offset=end):
-            with open(path, "r+b") as stream:
-                stream.truncate(end)
-            finding.repaired = True
+        if end == 0:
+            finding = Finding(
+                "warc",
+                f"{path.name} holds no whole record ({error}): a writer was killed as it began it",
+                "remove the file (no article points into it)",
+            )
+            if repair and not store.captures_in(path.name):
+                path.unlink()
+                finding.repaired = True
+        else:
+            finding = Finding(
+                "warc",
+                f"{path.name} ends in a record cut short ({error}) at byte {end}",
+                "trim the cut record off (it belongs to no article)",
+            )
+            if repair and not store.captures_in(path.name, from_offset=end):
+                with open(path, "r+b") as stream:
+                    stream.truncate(end)
+                finding.repaired = True
         report.findings.append(finding)
 
 
@@ -143,6 +153,8 @@ def whole_records_end(path: Path) -> tuple[int, str | None]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    if path.stat().st_size == 0:
+        return 0, "the file is empty"
     end = last = 0
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream, check_digests=True)

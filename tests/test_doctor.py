@@ -86,3 +86,14 @@ def test_a_damaged_store_is_reported_not_hidden(na, tmp_path, archive_dir):
     assert result.exit_code in (1, 2)
     assert "Traceback" not in result.output
     assert "integrity" in result.output or "damaged" in result.output or "cannot open" in result.output
+
+
+def test_a_warc_file_begun_by_a_killed_writer_is_removed(na, tmp_path, archive_dir):
+    add_pages(na, tmp_path, 1)
+    empty = archive_dir / "warc" / "newsarchive-20990101000000-1-00001.warc.gz"
+    empty.write_bytes(b"")
+    partial = archive_dir / "warc" / "newsarchive-20990101000000-2-00001.warc.gz"
+    partial.write_bytes(b"\x1f\x8b\x08\x00\x00\x00")
+    assert "holds no whole record" in na("doctor", code=1).stdout
+    assert na.json("doctor", "--repair")["healthy"] is True
+    assert not empty.exists() and not partial.exists()
