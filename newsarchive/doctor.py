@@ -10,7 +10,6 @@ here (a damaged store, a lost capture) is said, with what to do.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from newsarchive.archive import Archive
 from newsarchive.capture import read_capture, tail_problem
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, CaptureError
-from newsarchive.lock import process_alive
+from newsarchive.lock import is_held, process_alive
 from newsarchive.store import Store
 
 Progress = Callable[[str], None]
@@ -241,7 +240,7 @@ def _locks(archive: Archive, store: Store, report: Report, repair: bool) -> None
             holder = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             holder = {}
-        if holder.get("pid") and not process_alive(holder["pid"]) and not _held(path):
+        if holder.get("pid") and not process_alive(holder["pid"]) and not is_held(path):
             notes += 1
             if repair:
                 path.write_text("", encoding="utf-8")
@@ -252,16 +251,3 @@ def _locks(archive: Archive, store: Store, report: Report, repair: bool) -> None
                 "locks", f"{notes} lock files name a process that is gone", "clear the notes", repaired=repair
             )
         )
-
-
-def _held(path: Path) -> bool:
-    import fcntl
-
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)

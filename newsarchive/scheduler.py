@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -28,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsarchive.archive import Archive
+from newsarchive.lock import is_held
 from newsarchive.sanitize import for_terminal
 from newsarchive.sources import Source, load_sources
 
@@ -46,17 +45,7 @@ def crawl_lock_path(archive: Archive, name: str) -> Path:
 
 def is_crawling(archive: Archive, name: str) -> bool:
     """Whether a crawl of the source holds its lock now."""
-    path = crawl_lock_path(archive, name)
-    if not path.exists():
-        return False
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+    return is_held(crawl_lock_path(archive, name))
 
 
 def _die_with_parent() -> None:

@@ -642,12 +642,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        capture = (
-            Capture(row["capture_file"], row["capture_offset"], row["capture_digest"])
-            if row["capture_file"]
-            else None
-        )
-        return row["content_hash"], capture
+        return row["content_hash"], _capture(row)
 
     def stats(self) -> dict:
         """Counts by source and by month of publication."""
@@ -737,10 +732,11 @@ def _count_all_paragraphs(db: sqlite3.Connection) -> None:
     )
 
 
+def _capture(row: sqlite3.Row) -> Capture | None:
+    if not row["capture_file"]:
+        return None
+    return Capture(row["capture_file"], row["capture_offset"], row["capture_digest"])
+
+
 def _stored(row: sqlite3.Row) -> StoredArticle:
-    capture = (
-        Capture(row["capture_file"], row["capture_offset"], row["capture_digest"])
-        if row["capture_file"]
-        else None
-    )
-    return StoredArticle(_article(row), row["first_seen"], row["last_seen"], capture, row["revs"])
+    return StoredArticle(_article(row), row["first_seen"], row["last_seen"], _capture(row), row["revs"])

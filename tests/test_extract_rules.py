@@ -36,8 +36,21 @@ def page(
     )
 
 
+def refused(html: str, url: str = "https://quay.example/local/silo") -> NoArticle:
+    with pytest.raises(NoArticle) as raised:
+        extract_article(html, url)
+    return raised.value
+
+
 def jsonld(data: dict) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def news_ld(**fields) -> str:
+    """The page's NewsArticle JSON-LD, with these fields beside its headline."""
+    return jsonld(
+        {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Silo saved", **fields}
+    )
 
 
 # -- refusals ------------------------------------------------------------------
@@ -46,33 +59,18 @@ def jsonld(data: dict) -> str:
 def test_declared_paywall_teaser_is_refused_with_what_it_showed():
     html = page(
         paragraphs=1,
-        head=jsonld(
-            {
-                "@context": "https://schema.org",
-                "@type": "NewsArticle",
-                "headline": "Silo saved",
-                "isAccessibleForFree": "False",
-            }
-        ),
+        head=news_ld(isAccessibleForFree="False"),
     )
-    with pytest.raises(NoArticle) as raised:
-        extract_article(html, "https://quay.example/local/silo")
-    assert raised.value.reason == "paywall"
-    assert raised.value.partial.title == "Silo saved"
-    assert "grain silo" in raised.value.partial.text
+    rejected = refused(html)
+    assert rejected.reason == "paywall"
+    assert rejected.partial.title == "Silo saved"
+    assert "grain silo" in rejected.partial.text
 
 
 def test_paywalled_page_with_the_full_text_is_an_article():
     html = page(
         paragraphs=8,
-        head=jsonld(
-            {
-                "@context": "https://schema.org",
-                "@type": "NewsArticle",
-                "headline": "Silo saved",
-                "isAccessibleForFree": False,
-            }
-        ),
+        head=news_ld(isAccessibleForFree=False),
     )
     assert extract(html, "https://quay.example/local/silo") is not None
 
@@ -81,9 +79,7 @@ def test_teaser_that_asks_to_subscribe_is_a_paywall():
     html = page(
         paragraphs=1, body="<p>Subscribe now to continue reading this story and all of Quay News.</p>"
     )
-    with pytest.raises(NoArticle) as raised:
-        extract_article(html, "https://quay.example/local/silo")
-    assert raised.value.reason == "paywall"
+    assert refused(html).reason == "paywall"
 
 
 def test_login_wall():
@@ -91,9 +87,7 @@ def test_login_wall():
         "<html><head><title>Log in</title></head><body><h1>Members only</h1>"
         "<form><input name='user'><input type='password' name='pw'><button>Log in</button></form></body></html>"
     )
-    with pytest.raises(NoArticle) as raised:
-        extract_article(html, "https://quay.example/account")
-    assert raised.value.reason == "login-wall"
+    assert refused(html, "https://quay.example/account").reason == "login-wall"
 
 
 def test_page_that_needs_javascript():
@@ -101,9 +95,7 @@ def test_page_that_needs_javascript():
         "<html><head><title>Quay News</title><script src='/app.js'></script></head>"
         "<body><noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div></body></html>"
     )
-    with pytest.raises(NoArticle) as raised:
-        extract_article(html, "https://quay.example/local/silo")
-    assert raised.value.reason == "needs-javascript"
+    assert refused(html).reason == "needs-javascript"
 
 
 def test_page_declared_a_collection_is_an_index_page():
@@ -111,9 +103,7 @@ def test_page_declared_a_collection_is_an_index_page():
         paragraphs=6,
         head=jsonld({"@context": "https://schema.org", "@type": "CollectionPage", "name": "Local news"}),
     )
-    with pytest.raises(NoArticle) as raised:
-        extract_article(html, "https://quay.example/local/")
-    assert raised.value.reason == "index-page"
+    assert refused(html, "https://quay.example/local/").reason == "index-page"
 
 
 # -- site rules ----------------------------------------------------------------
@@ -213,17 +203,12 @@ def test_provenance_of_a_meta_only_page():
 
 def test_site_names_posing_as_authors_are_left_out():
     html = page(
-        head=jsonld(
-            {
-                "@context": "https://schema.org",
-                "@type": "NewsArticle",
-                "headline": "Silo saved",
-                "author": [
-                    {"@type": "Person", "name": "Ann Berg"},
-                    {"@type": "Organization", "name": "Quay News"},
-                ],
-                "publisher": {"@type": "Organization", "name": "Quay News"},
-            }
+        head=news_ld(
+            author=[
+                {"@type": "Person", "name": "Ann Berg"},
+                {"@type": "Organization", "name": "Quay News"},
+            ],
+            publisher={"@type": "Organization", "name": "Quay News"},
         )
     )
     assert extract(html, "https://quay.example/local/silo").authors == ("Ann Berg",)
@@ -231,14 +216,9 @@ def test_site_names_posing_as_authors_are_left_out():
 
 def test_the_site_is_the_author_when_no_person_is_named():
     html = page(
-        head=jsonld(
-            {
-                "@context": "https://schema.org",
-                "@type": "NewsArticle",
-                "headline": "Silo saved",
-                "author": {"@type": "Organization", "name": "Quay News Staff"},
-                "publisher": {"@type": "Organization", "name": "Quay News"},
-            }
+        head=news_ld(
+            author={"@type": "Organization", "name": "Quay News Staff"},
+            publisher={"@type": "Organization", "name": "Quay News"},
         )
     )
     assert extract(html, "https://quay.example/local/silo").authors == ("Quay News Staff",)

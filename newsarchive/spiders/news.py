@@ -166,7 +166,7 @@ class NewsSpider(Spider):
         kind = response.meta.get("kind", PAGE)
         if (
             not isinstance(response, TextResponse)
-            or b"html" not in (_header(response.headers, "Content-Type") or "html").encode()
+            or "html" not in (_header(response.headers, "Content-Type") or "text/html").lower()
         ):
             self.context.tally.not_articles["not html"] += 1
             self.context.frontier.fetched(response.url, kind, response.status, reason="not html")
