@@ -191,7 +191,9 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
-def _progress(total: int, label: str):
+def _progress(total: int, label: str, *, auto_refresh: bool = True):
+    """A progress bar on stderr when it is a terminal. Without auto-refresh
+    it runs no thread (the caller refreshes), which a command that forks needs."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     return Progress(
@@ -201,6 +203,7 @@ def _progress(total: int, label: str):
         TimeRemainingColumn(),
         console=stderr,
         transient=True,
+        auto_refresh=auto_refresh,
         disable=total < 2 or not stderr.is_terminal,
     )
 
@@ -828,15 +831,21 @@ def reindex(ctx, fmt: str) -> None:
     Example:
       newsarchive reindex
     """
-    from newsarchive.index.writer import rebuild
+    from newsarchive.index.writer import parallel_workers, rebuild
 
     archive = _archive(ctx)
     started = time.monotonic()
     with archive.open_store() as store:
         total = store.count()
-        with archive.writer_lock("rebuilding the index"), _progress(total, "indexing") as bar:
+        progress = _progress(total, "indexing", auto_refresh=False)
+        with archive.writer_lock("rebuilding the index"), progress as bar:
             task = bar.add_task("index", total=total)
-            count = rebuild(archive.index_dir, store, lambda done, _: bar.update(task, completed=done))
+            count = rebuild(
+                archive.index_dir,
+                store,
+                lambda done, _: bar.update(task, completed=done, refresh=True),
+                workers=parallel_workers(total),
+            )
     seconds = time.monotonic() - started
     if fmt == "json":
         print_json({"indexed": count, "seconds": round(seconds, 3)})

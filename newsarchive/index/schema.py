@@ -1,4 +1,4 @@
-"""What the search index holds for each article, and how text is analyzed.
+"""What the search index holds for each article (analysis.py says how text becomes terms).
 
 The index stores only the article id (and a short content hash, to check
 it against the store): titles, snippets and every field a result shows are
@@ -11,50 +11,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
-from whoosh.support.charset import accent_map
 
 from newsarchive.article import Article
 from newsarchive.dates import utc, wall_clock
+from newsarchive.index.analysis import LIST_SEPARATOR, ValueGapFilter, listed_names, stemmed_words, words
+from newsarchive.index.codec import with_position_postings
 
 # Bump when the schema or an analyzer changes: an index with another format
-# is rebuilt from the store instead of being read wrongly.
-INDEX_FORMAT = 2
+# is rebuilt from the store instead of being read wrongly. (3: the one-pass
+# analyzer; same terms, but the old pickled chain kept old indexes slow.)
+INDEX_FORMAT = 3
 
-
-def _words():
-    # Accents folded so "Zurich" finds "Zürich"; no stop words, because
-    # dropping them breaks phrase queries such as "the Times of London".
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-
-
-def _stemmed():
-    return _words() | StemFilter(cachesize=50_000)
-
-
-# Values of a list field (authors, tags) are joined with this separator; the
-# analyzer turns it into a gap in positions, so a phrase never spans two
-# values ("Smith Jane" does not match "John Smith | Jane Doe").
-LIST_SEPARATOR = " | "
-
-
-class _ValueGapFilter(Filter):
-    def __call__(self, tokens):
-        gap = 0
-        for token in tokens:
-            if token.text == "|":
-                gap += 1
-                continue
-            if gap and token.positions:
-                token.pos += gap
-            yield token
-
-
-def _listed():
-    return (
-        RegexTokenizer(r"\w+(\.?\w+)*|\|") | _ValueGapFilter() | LowercaseFilter() | CharsetFilter(accent_map)
-    )
+# Indexes of format 2 pickled the filter under this name; kept so that one
+# can still be opened (by `doctor`) before it is rebuilt.
+_ValueGapFilter = ValueGapFilter
 
 
 def build_schema() -> Schema:
@@ -62,13 +33,13 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         # Stored so `doctor` can tell an index entry from an outdated one.
         hash=ID(stored=True),
-        title=TEXT(analyzer=_stemmed(), field_boost=3.0),
-        subtitle=TEXT(analyzer=_stemmed(), field_boost=1.5),
-        text=TEXT(analyzer=_stemmed()),
-        author=TEXT(analyzer=_listed()),
+        title=with_position_postings(TEXT(analyzer=stemmed_words(), field_boost=3.0)),
+        subtitle=with_position_postings(TEXT(analyzer=stemmed_words(), field_boost=1.5)),
+        text=with_position_postings(TEXT(analyzer=stemmed_words())),
+        author=with_position_postings(TEXT(analyzer=listed_names())),
         source=ID(),
-        section=TEXT(analyzer=_words()),
-        tag=TEXT(analyzer=_listed()),
+        section=with_position_postings(TEXT(analyzer=words())),
+        tag=with_position_postings(TEXT(analyzer=listed_names())),
         language=ID(),
         # Date filters use the wall-clock time printed on the page, sorting
         # uses the instant (UTC); undated articles sort last either way.

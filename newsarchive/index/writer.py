@@ -10,6 +10,11 @@ built aside, then renamed into place.
 Applying a change is idempotent (replace by id, or delete by id), so a
 process killed between a Whoosh commit and the state file just re-applies a
 few changes next time.
+
+Whoosh writes slowly (pure Python), so a rebuild on a machine with several
+cores runs Whoosh's own parallel writer: worker processes each build a
+segment from batches of documents, and the segments are kept as they are
+rather than merged (a merge would cost as much again as the build).
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsarchive.index.codec import IndexCodec
 from newsarchive.index.schema import INDEX_FORMAT, build_schema, document
 from newsarchive.store import Store
 
@@ -28,8 +36,14 @@ STATE_FILE = "newsarchive-index.json"
 # Changes applied per Whoosh commit when catching up: a commit costs a
 # segment write, so batching amortizes it; the bound keeps memory flat.
 CATCH_UP_BATCH = 1000
-# Memory for the rebuild writer's posting pool before it spills to disk.
-REBUILD_LIMIT_MB = 256
+# Memory for a rebuild writer's posting pool before it spills to disk (per
+# worker process when the rebuild runs in parallel).
+REBUILD_LIMIT_MB = 128
+# Below this many articles a parallel rebuild costs more (starting workers,
+# one segment each) than it saves; above it, one worker per core, up to
+# PARALLEL_MAX (each worker's segment is one more for every search to read).
+PARALLEL_FROM = 1000
+PARALLEL_MAX = 4
 # How long to wait for Whoosh's own lock; ours is already held, so only a
 # foreign process could hold Whoosh's.
 WHOOSH_LOCK_TIMEOUT = 10.0
@@ -80,13 +94,17 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
     caught = 0
     try:
         while changes := store.changes_since(state.seq, limit=CATCH_UP_BATCH):
-            articles = store.get_many(change.article_id for change in changes)
-            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT)
+            # An article changed twice in one batch is applied once: Whoosh
+            # cannot replace a document added in the same commit, and the
+            # store holds only its latest version anyway.
+            ids = list(dict.fromkeys(change.article_id for change in changes))
+            articles = store.get_many(ids)
+            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, codec=IndexCodec())
             try:
-                for change in changes:
-                    article = articles.get(change.article_id)
+                for article_id in ids:
+                    article = articles.get(article_id)
                     if article is None:
-                        writer.delete_by_term("id", change.article_id)
+                        writer.delete_by_term("id", article_id)
                     else:
                         writer.update_document(**document(article))
             except BaseException:
@@ -103,10 +121,19 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
     return applied + caught
 
 
-def rebuild(index_dir: Path, store: Store, progress: Progress | None = None) -> int:
+def parallel_workers(articles: int) -> int:
+    """Worker processes worth starting to index this many articles (1: none)."""
+    if articles < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, PARALLEL_MAX)
+
+
+def rebuild(index_dir: Path, store: Store, progress: Progress | None = None, *, workers: int = 1) -> int:
     """Build a new index from the whole store beside the old one, then swap
-    it in. Returns the number of articles indexed. Call with the archive's
-    writer lock held."""
+    it in, with `workers` processes (see `parallel_workers`; only from a
+    process with no other threads, as it forks). Returns the number of
+    articles indexed. Call with the archive's writer lock held."""
     from whoosh.index import create_in
 
     # Read the sequence first: changes made while building are applied
@@ -119,20 +146,25 @@ def rebuild(index_dir: Path, store: Store, progress: Progress | None = None) -> 
         shutil.rmtree(leftover, ignore_errors=True)
     fresh.mkdir(parents=True)
     ix = create_in(str(fresh), build_schema())
-    writer = ix.writer(limitmb=REBUILD_LIMIT_MB)
+    options = {"limitmb": REBUILD_LIMIT_MB, "codec": IndexCodec()}
+    if workers > 1:
+        options.update(procs=workers, multisegment=True)
     done = 0
-    try:
-        for article in store.iter_articles():
-            writer.add_document(**document(article))
-            done += 1
-            if progress and done % 200 == 0:
-                progress(done, total)
-    except BaseException:
-        writer.cancel()
-        ix.close()
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    writer.commit()
+    with _workers_die_with_this_process(workers > 1):
+        writer = ix.writer(**options)
+        try:
+            for article in store.iter_articles():
+                writer.add_document(**document(article))
+                done += 1
+                if progress and done % 200 == 0:
+                    progress(done, total)
+            writer.commit()
+        except BaseException:
+            _stop_workers(writer)
+            writer.cancel()
+            ix.close()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
     ix.close()
     _write_state(fresh, IndexState(INDEX_FORMAT, store.store_id, seq))
     if index_dir.exists():
@@ -151,3 +183,49 @@ def _openable(index_dir: Path) -> bool:
         return exists_in(str(index_dir))
     except OSError:
         return False
+
+
+# -- parallel rebuilds -------------------------------------------------------------
+
+_building_in: int | None = None  # pid of this process while it forks index workers
+
+
+def _in_forked_worker() -> None:
+    """Run in every child forked while a parallel rebuild starts its workers.
+
+    Whoosh's workers wait for work forever: if the rebuild is killed they
+    would outlive it, holding the archive's writer lock (inherited). So a
+    worker asks Linux to kill it when its parent dies, and leaves Ctrl-C to
+    the parent, which stops it."""
+    if _building_in is None:
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such guard
+        pass
+    if os.getppid() != _building_in:  # the parent died before the guard was set
+        os._exit(1)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_in_forked_worker)
+
+
+@contextmanager
+def _workers_die_with_this_process(active: bool):
+    global _building_in
+    _building_in = os.getpid() if active else None
+    try:
+        yield
+    finally:
+        _building_in = None
+
+
+def _stop_workers(writer) -> None:
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join()
