@@ -7,7 +7,6 @@ them, so `newsarchive search` starts fast.
 
 from __future__ import annotations
 
-import gzip
 import io
 import logging
 import sqlite3
@@ -123,6 +122,8 @@ def _read_page(path: str) -> bytes:
             with open(path, "rb") as stream:
                 data = stream.read(limit)
         if data[:2] == b"\x1f\x8b":
+            import gzip
+
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as inflated:
                 data = inflated.read(limit)
     except OSError as error:
@@ -201,7 +202,7 @@ def _progress(total: int, label: str, *, auto_refresh: bool = True):
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=stderr,
+        console=stderr.get(),
         transient=True,
         auto_refresh=auto_refresh,
         disable=total < 2 or not stderr.is_terminal,

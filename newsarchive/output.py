@@ -3,7 +3,8 @@
 Machine output never mixes with progress or notes, and the empty case is
 still valid JSON. Human output goes through rich with markup and
 highlighting off: every string from the web is printed as text, never
-interpreted.
+interpreted. Rich is imported on first use only: a command that prints
+JSON starts faster without it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import sys
 from collections.abc import Iterable
 
 import click
-from rich.console import Console
 
 
 def _width(stream) -> int | None:
@@ -26,9 +26,31 @@ def _width(stream) -> int | None:
     return 100_000
 
 
+class _LazyConsole:
+    """A rich Console made on first use."""
+
+    def __init__(self, *, to_stderr: bool):
+        self._to_stderr = to_stderr
+        self._console = None
+
+    def get(self):
+        """The Console itself (for rich objects that take one)."""
+        if self._console is None:
+            from rich.console import Console
+
+            stream = sys.stderr if self._to_stderr else sys.stdout
+            self._console = Console(
+                stderr=self._to_stderr, highlight=False, markup=False, emoji=False, width=_width(stream)
+            )
+        return self._console
+
+    def __getattr__(self, name):
+        return getattr(self.get(), name)
+
+
 # Human records go to stdout, notes and progress to stderr.
-stdout = Console(highlight=False, markup=False, emoji=False, width=_width(sys.stdout))
-stderr = Console(stderr=True, highlight=False, markup=False, emoji=False, width=_width(sys.stderr))
+stdout = _LazyConsole(to_stderr=False)
+stderr = _LazyConsole(to_stderr=True)
 
 
 def output_options(*, jsonl: bool = False):

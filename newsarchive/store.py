@@ -15,7 +15,6 @@ import json
 import os
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,6 +262,8 @@ class Store:
                     for statement in _statements(step):
                         self._db.execute(statement)
                 if version == 0:
+                    import uuid
+
                     self._db.execute(
                         "INSERT INTO meta (key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,)
                     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from newsarchive.archive import Archive
 from newsarchive.capture import CaptureWriter
 from newsarchive.crawl.frontier import Frontier
+from newsarchive.crawl.workers import Extraction
 from newsarchive.sites import Sites
 from newsarchive.store import Store
 
@@ -50,7 +50,7 @@ class CrawlContext:
     sites: Sites
     captures: CaptureWriter
     frontier: Frontier
-    workers: ThreadPoolExecutor  # extraction and indexing, off the reactor thread
+    workers: Extraction  # extraction, off the reactor thread
     run_id: int
     max_articles: int | None = None
     resumed: bool = False  # continuing a crawl that was stopped

@@ -1,30 +1,33 @@
 """The archive pipeline: each fetched page through extract, store, index.
 
 The same path as `add`, fed by the crawl: extraction (pure, CPU-bound) runs
-in a worker thread so the downloader keeps going; the row is stored from
-the reactor thread; the index follows in batches, in a thread of its own,
-whenever the writer lock is free; site boilerplate is learnt as pages come.
+in worker processes (workers.py) so the downloader keeps going; the row is
+stored from the reactor thread; the index follows in batches, in a thread
+of its own, whenever the writer lock is free; site boilerplate is learnt as
+pages come.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+from concurrent.futures import Future
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from newsarchive.crawl.context import CrawlComponent
+from newsarchive.crawl.workers import index_archive, indexing_worker
 from newsarchive.dates import now_iso
-from newsarchive.errors import ArchiveBusy, NoArticle
 from newsarchive.storage import storage_problem
 
-# Articles stored between two index updates: a Whoosh commit costs a
-# segment, so batches keep crawl-time indexing cheap while search stays
-# at most this far behind.
+# Index updates come after at least this many stored articles and this many
+# seconds: each Whoosh commit writes a segment and merges small ones, so on a
+# fast crawl a count alone would spend more time merging than indexing; on a
+# polite one (a page a second or slower) the count is what decides.
 INDEX_EVERY = 25
+INDEX_INTERVAL = 10.0
 # Pages between two rounds of boilerplate learning.
 LEARN_EVERY = 100
 # How long a periodic index update waits for the writer lock before leaving
@@ -35,25 +38,27 @@ PERIODIC_LOCK_WAIT = 0.5
 class ArchivePipeline(CrawlComponent):
     def __init__(self, crawler):
         super().__init__(crawler)
-        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
+        self._indexer = indexing_worker()
         self._pending: Future | None = None
+        self._indexed_at = time.monotonic()
         self._unindexed = 0
         self._pages = 0
-        self._local = threading.local()
 
     async def process_item(self, item):
         context = self.context
         url = item["url"]
         rules = context.sites.rules_for(url)
         hints = item.get("hints")
-        future = context.workers.submit(_extract, item, rules, hints, now_iso())
-        outcome = await asyncio.wrap_future(future)
+        outcome = await context.workers.extract(
+            item["body"], url, item.get("content_type"), now_iso(), rules, hints
+        )
         self._pages += 1
-        if isinstance(outcome, NoArticle):
-            context.tally.not_articles[outcome.reason] += 1
-            context.frontier.fetched(url, item["kind"], item["status"], reason=outcome.reason)
-            return {"url": url, "status": "skipped", "reason": outcome.reason}
-        article = context.sites.finish(outcome)
+        if outcome[0] == "refused":
+            reason = outcome[1]
+            context.tally.not_articles[reason] += 1
+            context.frontier.fetched(url, item["kind"], item["status"], reason=reason)
+            return {"url": url, "status": "skipped", "reason": reason}
+        article = context.sites.finish(outcome[1])
         try:
             result = context.store.put(article, now=now_iso(), capture=item.get("capture"))
         except (sqlite3.DatabaseError, OSError) as error:
@@ -85,59 +90,30 @@ class ArchivePipeline(CrawlComponent):
                 updated=tally.updated,
                 errors=tally.error_count,
             )
-        if self._unindexed >= INDEX_EVERY and (self._pending is None or self._pending.done()):
+        due = time.monotonic() - self._indexed_at >= INDEX_INTERVAL
+        if self._unindexed >= INDEX_EVERY and due and (self._pending is None or self._pending.done()):
             self._unindexed = 0
-            self._pending = self._indexer.submit(self._index, PERIODIC_LOCK_WAIT)
+            self._indexed_at = time.monotonic()
+            self._pending = self._index(PERIODIC_LOCK_WAIT)
 
-    def _index(self, wait: float) -> str | None:
-        """Bring the index up to the store (in the index thread, with a
-        store connection of its own); the reason it could not, if so."""
-        from newsarchive.index.writer import catch_up
-        from newsarchive.lock import WriterLock
-        from newsarchive.store import Store
-
+    def _index(self, wait: float) -> Future:
         archive = self.context.archive
-        if getattr(self._local, "store", None) is None:
-            self._local.store = Store.open(archive.store_path)
-        try:
-            with WriterLock(archive.lock_path, timeout=wait, purpose="indexing a crawl"):
-                catch_up(archive.index_dir, self._local.store)
-        except ArchiveBusy as busy:
-            return str(busy)
-        return None
+        return self._indexer.submit(
+            index_archive, archive.store_path, archive.lock_path, archive.index_dir, wait
+        )
 
     async def close_spider(self):
         context = self.context
         context.sites.learn(context.store.sources(), now=now_iso())
         if self._pending is not None:
-            await asyncio.wrap_future(self._pending)
-        busy = await asyncio.wrap_future(
-            self._indexer.submit(self._index, context.archive.config.lock_timeout)
-        )
-        if busy:
-            context.tally.notes["not indexed yet: the archive was busy"] += 1
-        self._indexer.submit(self._close_store).result()
-        self._indexer.shutdown()
-
-    def _close_store(self) -> None:
-        store = getattr(self._local, "store", None)
-        if store is not None:
-            store.close()
-
-
-def _extract(item: dict, rules, hints: dict | None, fetched: str):
-    """Extraction in a worker thread: an Article, or the NoArticle saying why not."""
-    from newsarchive.extract import Hints, extract_article
-
-    try:
-        return extract_article(
-            item["body"],
-            item["url"],
-            content_type=item.get("content_type"),
-            fetched=fetched,
-            rules=rules,
-            hints=Hints(**hints) if hints else Hints(),
-        )
-    except NoArticle as rejected:
-        rejected.partial = None  # not needed across the thread; keep memory flat
-        return rejected
+            await asyncio.gather(asyncio.wrap_future(self._pending), return_exceptions=True)
+        try:
+            busy = await asyncio.wrap_future(self._index(context.archive.config.lock_timeout))
+        except Exception as error:  # the articles are stored; the index can be rebuilt
+            busy = f"indexing failed ({type(error).__name__}: {error}); run `newsarchive reindex`"
+            context.tally.errors[busy] += 1
+        else:
+            if busy:
+                context.tally.notes["not indexed yet: the archive was busy"] += 1
+        finally:
+            self._indexer.shutdown()

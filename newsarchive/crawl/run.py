@@ -16,7 +16,6 @@ import re
 import shutil
 import sqlite3
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,6 +24,7 @@ from newsarchive.capture import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
 from newsarchive.crawl.settings import crawl_settings
+from newsarchive.crawl.workers import Extraction
 from newsarchive.dates import DateBound, now_iso
 from newsarchive.errors import BadInput
 from newsarchive.lock import WriterLock, process_alive
@@ -144,7 +144,7 @@ def run_crawls(
                 lock.acquire()
                 locks.append(lock)
             sites = archive.sites(store)
-            workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+            workers = Extraction()
             log_file = logs / f"crawl-{stamp}.log"
             # One reactor for all the targets' crawlers, installed before
             # anything imports twisted.internet.reactor.

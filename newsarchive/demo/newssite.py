@@ -63,6 +63,7 @@ class NewsSite:
         self.extra_links: list[str] = []
         self._lock = threading.Lock()
         self._flaky_served = False
+        self._by_path = {f"/{a['slug']}": a for a in self.articles}
 
     # -- content -------------------------------------------------------------
 
@@ -75,6 +76,7 @@ class NewsSite:
         with self._lock:
             self.articles.append(copy.deepcopy(article))
             self.layout[len(self.articles) - 1] = set(channels)
+            self._by_path[f"/{article['slug']}"] = self.articles[-1]
         return article_url(self.site, article)
 
     def url_of(self, number: int) -> str:
@@ -121,9 +123,8 @@ class NewsSite:
         section = path.strip("/")
         if section in [s.lower() for s in self._sections()]:
             return _html(self._section(section, int((query.get("page") or ["1"])[0] or 1)))
-        for article in self.articles:
-            if path == f"/{article['slug']}":
-                return _html_bytes(article_page(self.site, article).html)
+        if path in self._by_path:
+            return _html_bytes(article_page(self.site, self._by_path[path]).html)
         if path.startswith("/private/"):
             return _html(self._frame("Private", "<h1>Private</h1><p>Not for crawlers.</p>"))
         if self.faults:

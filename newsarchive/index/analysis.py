@@ -13,11 +13,16 @@ indexing costs in pure Python, and this roughly halves it.
 
 from __future__ import annotations
 
+import re
+
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token, Tokenizer
 from whoosh.analysis.filters import CharsetFilter
-from whoosh.analysis.tokenizers import default_pattern
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
+
+# A word, as Whoosh's RegexTokenizer finds it by default (the same pattern,
+# with its group made non-capturing so `findall` gives whole words).
+WORD = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
 
 # Folded (and stemmed) forms of words seen, shared by every analyzer in the
 # process. Module-level, so a pickled schema never carries it; bounded, so a
@@ -28,6 +33,9 @@ _stemmed: dict[str, str] = {}
 
 
 def fold(word: str) -> str:
+    """Lowercased and accent-folded (of a word; or of a text, uncached)."""
+    if len(word) > 100:
+        return word.lower().translate(accent_map)
     try:
         return _folded[word]
     except KeyError:
@@ -86,7 +94,7 @@ class FoldedWords(Tokenizer):
             yield token
             return
         pos = start_pos
-        for match in default_pattern.finditer(value):
+        for match in WORD.finditer(value):
             text = match.group(0)
             token.text = normal(text)
             token.boost = 1.0

@@ -24,6 +24,7 @@ from whoosh.query import NullQuery
 from newsarchive.article import Article
 from newsarchive.dates import DateBound
 from newsarchive.errors import BadQuery, IndexUnavailable
+from newsarchive.index.analysis import fold, fold_and_stem
 from newsarchive.index.schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
 from newsarchive.index.writer import IndexState, is_current, read_state
 from newsarchive.store import Store
@@ -228,15 +229,42 @@ def _run(ix, store: Store, request: SearchRequest, state: IndexState) -> SearchP
         results.formatter = _MarkFormatter()
         page = list(results)[request.offset :]
         articles = store.get_many(hit["id"] for hit in page)
+        text_field = ix.schema["text"]
+        words = frozenset(
+            text_field.from_bytes(term) for _, term in results.query_terms(expand=True, fieldname="text")
+        )
         hits = []
         for hit in page:
             article = articles.get(hit["id"])
             if article is None:  # removed from the store; the index lags
                 continue
-            marked = hit.highlights("text", text=article.text, top=SNIPPET_FRAGMENTS)
+            passage = best_paragraphs(article.text, words)
+            marked = hit.highlights("text", text=passage, top=SNIPPET_FRAGMENTS) if passage else ""
             hits.append(Hit(article, _score(hit), _snippet(marked, article)))
         behind = store.last_seq() - state.seq
         return SearchPage(request, len(results), hits, behind=max(behind, 0))
+
+
+def best_paragraphs(text: str, words: frozenset[str], keep: int = SNIPPET_FRAGMENTS) -> str:
+    """The `keep` paragraphs of an article's text holding the most of the
+    query's words (index terms), in article order; "" if none holds any.
+
+    Whoosh's highlighter walks every word of the text it is given, which
+    for a long article costs more than the search; snippets come from
+    these paragraphs only. Only words that begin like a query term are put
+    through the index's analysis (a stem keeps the start of its word)."""
+    if not words:
+        return ""
+    starts = sorted({word[: max(1, min(4, len(word) - 1))] for word in words}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, starts))
+    candidate = re.compile(rf"(?<![\w*])(?:{alternatives})[\w*]*(?:\.?[\w*]+)*")
+    scored = []
+    for number, paragraph in enumerate(text.split("\n\n")):
+        found = {fold_and_stem(word) for word in set(candidate.findall(fold(paragraph)))} & words
+        if found:
+            scored.append((-len(found), number, paragraph))
+    chosen = sorted(sorted(scored)[:keep], key=lambda item: item[1])
+    return "\n\n".join(paragraph for _, _, paragraph in chosen)
 
 
 def _score(hit) -> float | None:

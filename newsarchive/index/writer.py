@@ -36,6 +36,9 @@ STATE_FILE = "newsarchive-index.json"
 # Changes applied per Whoosh commit when catching up: a commit costs a
 # segment write, so batching amortizes it; the bound keeps memory flat.
 CATCH_UP_BATCH = 1000
+# Memory for a catch-up writer's posting pool before it spills to disk: a
+# crawl's index worker stays small beside the crawl.
+CATCH_UP_LIMIT_MB = 32
 # Memory for a rebuild writer's posting pool before it spills to disk (per
 # worker process when the rebuild runs in parallel).
 REBUILD_LIMIT_MB = 128
@@ -87,7 +90,7 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
     state = read_state(index_dir)
     applied = 0
     if not is_current(state, store) or not _openable(index_dir):
-        applied = rebuild(index_dir, store, progress)
+        applied = rebuild(index_dir, store, progress, limit_mb=CATCH_UP_LIMIT_MB)
         state = read_state(index_dir)
     ix = open_dir(str(index_dir))
     total = store.last_seq() - state.seq
@@ -99,7 +102,7 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
             # store holds only its latest version anyway.
             ids = list(dict.fromkeys(change.article_id for change in changes))
             articles = store.get_many(ids)
-            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, codec=IndexCodec())
+            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, codec=IndexCodec(), limitmb=CATCH_UP_LIMIT_MB)
             try:
                 for article_id in ids:
                     article = articles.get(article_id)
@@ -129,7 +132,14 @@ def parallel_workers(articles: int) -> int:
     return min(cores, PARALLEL_MAX)
 
 
-def rebuild(index_dir: Path, store: Store, progress: Progress | None = None, *, workers: int = 1) -> int:
+def rebuild(
+    index_dir: Path,
+    store: Store,
+    progress: Progress | None = None,
+    *,
+    workers: int = 1,
+    limit_mb: int = REBUILD_LIMIT_MB,
+) -> int:
     """Build a new index from the whole store beside the old one, then swap
     it in, with `workers` processes (see `parallel_workers`; only from a
     process with no other threads, as it forks). Returns the number of
@@ -146,7 +156,7 @@ def rebuild(index_dir: Path, store: Store, progress: Progress | None = None, *, 
         shutil.rmtree(leftover, ignore_errors=True)
     fresh.mkdir(parents=True)
     ix = create_in(str(fresh), build_schema())
-    options = {"limitmb": REBUILD_LIMIT_MB, "codec": IndexCodec()}
+    options = {"limitmb": limit_mb, "codec": IndexCodec()}
     if workers > 1:
         options.update(procs=workers, multisegment=True)
     done = 0

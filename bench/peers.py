@@ -1,0 +1,160 @@
+"""The peers newsarchive is measured against, each run as its own process.
+
+    python bench/peers.py search INDEX QUERY [--since DATE --until DATE --newest]
+    python bench/peers.py build STORE INDEX
+    python bench/peers.py extract DIR
+    python bench/peers.py fetch URLS-FILE
+
+`search` opens a Whoosh index and runs one query with Whoosh's own parser,
+printing the ids of the top ten; `build` indexes every article of a store
+the way Whoosh's documentation shows (one writer, stock analyzers, the
+displayed fields stored); `extract` runs trafilatura alone over saved
+pages; `fetch` is a bare Scrapy spider fetching a list of URLs and doing
+nothing with them. Each is what a developer would write with the library
+alone, so the ratio says what newsarchive's own work costs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+FIELDS = ["title", "subtitle", "text", "author", "tag"]
+
+
+def search(index: str, query: str, since: str | None, until: str | None, newest: bool) -> None:
+    from whoosh.index import open_dir
+    from whoosh.qparser import MultifieldParser
+
+    ix = open_dir(index)
+    with ix.searcher() as searcher:
+        parsed = MultifieldParser(FIELDS, ix.schema).parse(query)
+        options = {"limit": 10}
+        if since or until:
+            from datetime import datetime
+
+            from whoosh.query import DateRange
+
+            start = datetime.fromisoformat(since) if since else None
+            end = datetime.fromisoformat(until) if until else None
+            options["filter"] = DateRange("published", start, end)
+        if newest:
+            options.update(sortedby="instant", reverse=True)
+        for hit in searcher.search(parsed, **options):
+            print(hit["id"])
+
+
+def build(store: str, index: str) -> None:
+    import json
+    import os
+    import shutil
+    import sqlite3
+    from datetime import datetime
+
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+    from whoosh.index import create_in
+
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        subtitle=TEXT(analyzer=StemmingAnalyzer()),
+        text=TEXT(analyzer=StemmingAnalyzer()),
+        author=TEXT(stored=True),
+        source=ID(stored=True),
+        section=TEXT(),
+        tag=KEYWORD(commas=True, lowercase=True),
+        language=ID(),
+        published=DATETIME(stored=True, sortable=True),
+    )
+    shutil.rmtree(index, ignore_errors=True)
+    os.makedirs(index)
+    ix = create_in(index, schema)
+    writer = ix.writer()
+    rows = sqlite3.connect(store).execute(
+        "SELECT id, title, subtitle, text, authors, source, section, tags, language, published FROM articles"
+    )
+    count = 0
+    for id_, title, subtitle, text, authors, source, section, tags, language, published in rows:
+        doc = {"id": id_, "title": title, "text": text, "source": source}
+        if subtitle:
+            doc["subtitle"] = subtitle
+        if authors:
+            doc["author"] = ", ".join(json.loads(authors))
+        if section:
+            doc["section"] = section
+        if tags:
+            doc["tag"] = ",".join(json.loads(tags))
+        if language:
+            doc["language"] = language
+        if published:
+            doc["published"] = datetime.fromisoformat(published).replace(tzinfo=None)
+        writer.add_document(**doc)
+        count += 1
+    writer.commit()
+    print(count)
+
+
+def extract(directory: str) -> None:
+    import trafilatura
+
+    found = 0
+    for path in sorted(Path(directory).glob("*.html")):
+        if trafilatura.extract(path.read_bytes(), favor_precision=True):
+            found += 1
+    print(found)
+
+
+def fetch(urls_file: str) -> None:
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    urls = Path(urls_file).read_text(encoding="utf-8").split()
+
+    class Fetch(scrapy.Spider):
+        name = "fetch"
+        pages = 0
+
+        async def start(self):
+            for url in urls:
+                yield scrapy.Request(url, dont_filter=True)
+
+        def parse(self, response):
+            Fetch.pages += 1
+
+    process = CrawlerProcess(
+        {
+            "ROBOTSTXT_OBEY": False,
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "CONCURRENT_REQUESTS": 16,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+            "TELNETCONSOLE_ENABLED": False,
+            "HTTPERROR_ALLOW_ALL": True,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    process.crawl(Fetch)
+    process.start()
+    print(Fetch.pages)
+
+
+def main(argv: list[str]) -> None:
+    kind, *args = argv
+    if kind == "search":
+        index, query, *flags = args
+        since = flags[flags.index("--since") + 1] if "--since" in flags else None
+        until = flags[flags.index("--until") + 1] if "--until" in flags else None
+        search(index, query, since, until, "--newest" in flags)
+    elif kind == "build":
+        build(*args)
+    elif kind == "extract":
+        extract(*args)
+    elif kind == "fetch":
+        fetch(*args)
+    else:
+        raise SystemExit(f"unknown peer {kind!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

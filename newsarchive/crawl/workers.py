@@ -1,0 +1,135 @@
+"""Where a crawl's CPU-bound work runs: in worker processes, beside the reactor.
+
+Extraction is CPU-bound pure Python (trafilatura, lxml, htmldate). In a
+thread it shares one interpreter lock with the reactor, so every page
+extracted is time the downloader stands still. In processes it runs on the
+machine's other cores while the reactor keeps fetching, capturing and
+storing. Workers are forked from a server that has imported the
+extraction code once (fast to start, nothing inherited from the crawl's
+threads or its locks), are replaced every few hundred pages (so no library
+cache grows through a long crawl; done by starting a new pool, as the
+pool's own `max_tasks_per_child` can deadlock on Python 3.11), and exit by
+themselves when the crawl dies (their task pipe closes).
+
+Indexing (pure-Python Whoosh) goes to a process of its own for the same
+reason. On one core, or where a fork server is not available, both stay in
+threads of the crawl's own process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+# At most this many extraction processes: past it, the reactor (one core)
+# is the limit, not extraction.
+MAX_PROCESSES = 4
+# Pages one worker process extracts before it is replaced.
+PAGES_PER_PROCESS = 500
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Extraction:
+    """The crawl's extraction workers. A worker that dies (a page that
+    crashes a C library, the kernel's OOM killer) breaks a process pool for
+    every page in flight: the pool is then replaced and those pages are
+    tried once more, so only a page that kills its worker twice fails."""
+
+    def __init__(self):
+        self._executor, self._capacity = _executor()
+        self._submitted = 0
+
+    async def extract(self, body: bytes, url: str, content_type: str | None, fetched: str, rules, hints):
+        self._submitted += 1
+        if self._submitted > self._capacity:
+            # The old pool's workers finish what they were given, then exit.
+            self._executor.shutdown(wait=False)
+            self._executor, self._capacity = _executor()
+            self._submitted = 1
+        for attempt in (1, 2):
+            executor = self._executor
+            try:
+                future = executor.submit(extract_page, body, url, content_type, fetched, rules, hints)
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                if executor is self._executor:  # the first page to notice replaces the pool
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    self._executor, self._capacity = _executor()
+                    self._submitted = 0
+                if attempt == 2:
+                    return ("refused", "extraction-crashed", "extraction crashed on this page twice")
+        raise AssertionError("unreachable")
+
+    def shutdown(self) -> None:
+        self._executor.shutdown()
+
+
+def _forkserver():
+    """The fork server context, or None where processes are not worth it."""
+    if cores() < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newsarchive.extract", "newsarchive.index.writer"])
+    return context
+
+
+def _executor() -> tuple[Executor, float]:
+    """A new pool, and how many pages it takes before it is replaced."""
+    context = _forkserver()
+    if context is None:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"), float("inf")
+    processes = min(MAX_PROCESSES, cores() - 1)
+    pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    return pool, PAGES_PER_PROCESS * processes
+
+
+def indexing_worker() -> Executor:
+    """One worker for `index_archive` calls, one at a time."""
+    context = _forkserver()
+    if context is None:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+
+
+def index_archive(store_path: Path, lock_path: Path, index_dir: Path, wait: float) -> str | None:
+    """Bring the index up to the store, taking the archive's writer lock
+    (waiting `wait` seconds for it); the reason it could not, if so."""
+    from newsarchive.errors import ArchiveBusy
+    from newsarchive.index.writer import catch_up
+    from newsarchive.lock import WriterLock
+    from newsarchive.store import Store
+
+    try:
+        with Store.open(store_path) as store, WriterLock(lock_path, timeout=wait, purpose="indexing a crawl"):
+            catch_up(index_dir, store)
+    except ArchiveBusy as busy:
+        return str(busy)
+    return None
+
+
+def extract_page(body: bytes, url: str, content_type: str | None, fetched: str, rules, hints):
+    """Extraction of one fetched page, in a worker: ("article", Article) or
+    ("refused", reason, message). A refusal crosses the process boundary as
+    plain values (an exception's own arguments would not survive pickling)."""
+    from newsarchive.errors import NoArticle
+    from newsarchive.extract import Hints, extract_article
+
+    try:
+        article = extract_article(
+            body,
+            url,
+            content_type=content_type,
+            fetched=fetched,
+            rules=rules,
+            hints=Hints(**hints) if hints else Hints(),
+        )
+    except NoArticle as refused:
+        return ("refused", refused.reason, str(refused))
+    return ("article", article)
