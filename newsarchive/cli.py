@@ -698,10 +698,14 @@ def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -
         print_json({"query": request.query, "total": page.total, "results": records})
     elif fmt == "jsonl":
         print_jsonl(records)
-    else:
+    elif sys.stdout.isatty():
         from newsarchive.render import results_view
 
         stdout.print(results_view(page))
+    else:  # the same lines, plain: no need for rich in a pipe
+        from newsarchive.layout import plain, results_layout
+
+        sys.stdout.write(plain(results_layout(page)))
 
 
 def _hit_record(hit) -> dict:

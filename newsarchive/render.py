@@ -13,7 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from newsarchive.article import Article
-from newsarchive.index.search import Hit, SearchPage, Snippet
+from newsarchive.index.search import SearchPage
+from newsarchive.layout import Line, byline, results_layout
 from newsarchive.sanitize import for_terminal
 
 _DIM = "grey50"
@@ -25,15 +26,6 @@ def _t(value, style: str | None = None) -> Text:
 
 def _date(value: str | None) -> str:
     return value[:10] if value else "undated"
-
-
-def byline(article: Article) -> str:
-    parts = [article.source, _date(article.published)]
-    if article.authors:
-        parts.append(", ".join(article.authors))
-    if article.section:
-        parts.append(article.section)
-    return " · ".join(parts)
 
 
 def article_view(article: Article, *, revisions: int = 0) -> Group:
@@ -59,37 +51,15 @@ def article_text(article: Article) -> str:
     return for_terminal("\n".join(lines)) + "\n"
 
 
-def snippet_text(snippet: Snippet) -> Text:
-    text = _t(snippet.text)
-    for start, end in snippet.highlights:
-        text.stylize("bold yellow", start, end)
-    return text
-
-
-def hit_view(number: int, hit: Hit) -> Group:
-    article = hit.article
-    title = Text(f"{number}. ", style="bold")
-    title.append(_t(article.title or "(untitled)", "bold"))
-    indented = [
-        _t(f"{byline(article)} · {article.id}", _DIM),
-        snippet_text(hit.snippet),
-        _t(article.url, "cyan"),
-    ]
-    return Group(title, *(Padding(line, (0, 0, 0, 3), expand=False) for line in indented), Text(""))
+def _drawn(line: Line):
+    text = Text(line.text, style=line.style)
+    for start, end, style in line.spans:
+        text.stylize(style, start, end)
+    return Padding(text, (0, 0, 0, line.indent), expand=False) if line.indent else text
 
 
 def results_view(page: SearchPage) -> Group:
-    request = page.request
-    if not page.hits:
-        message = f"No results for {request.query!r}" if page.total == 0 else "No more results"
-        return Group(_t(message + (f" (of {page.total})." if page.total else ".")))
-    parts = [hit_view(request.offset + i + 1, hit) for i, hit in enumerate(page.hits)]
-    first, last = request.offset + 1, request.offset + len(page.hits)
-    footer = f"{first}–{last} of {page.total} result{'s' if page.total != 1 else ''}"
-    if last < page.total:
-        footer += f"; more with --offset {last}"
-    parts.append(_t(footer, _DIM))
-    return Group(*parts)
+    return Group(*(_drawn(line) for line in results_layout(page)))
 
 
 def stats_view(stats: dict) -> Group:

@@ -40,3 +40,30 @@ def test_raw_capture_is_exact_in_a_pipe(na):
     na("add", str(PAGES / "hostile.html"))
     shown = na("show", HOSTILE_URL, "--html")
     assert shown.stdout_bytes == (PAGES / "hostile.html").read_bytes()
+
+
+def test_results_in_a_pipe_are_the_terminal_view_as_plain_text(na, tmp_path):
+    """Into a pipe, search prints the same lines rich would, without rich."""
+    import io
+
+    from rich.console import Console
+
+    from newsarchive.index.search import SearchRequest, search
+    from newsarchive.layout import plain, results_layout
+    from newsarchive.render import results_view
+    from newsarchive.store import Store
+
+    na("add", *(str(p) for p in sorted(PAGES.glob("*.html")) if p.name != "section-page.html"))
+    archive = na.archive
+    piped = na("search", "lighthouse").stdout
+    with Store.open(archive / "store.sqlite3") as store:
+        for request in (SearchRequest("lighthouse"), SearchRequest("zzzq"), SearchRequest("the", offset=50)):
+            page = search(archive / "index", store, request)
+            drawn = io.StringIO()
+            Console(file=drawn, highlight=False, markup=False, emoji=False, width=100_000).print(
+                results_view(page)
+            )
+            assert plain(results_layout(page)) == drawn.getvalue()
+            if request.query == "lighthouse":
+                assert piped == drawn.getvalue()
+                assert "\x1b" not in piped
