@@ -136,6 +136,10 @@ MIGRATIONS: list = [
         offset  INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # A paragraph's sample text is kept from its second article on (only
+    # repeated paragraphs can be learnt): most paragraphs are in one article,
+    # and keeping each twice doubled the store.
+    "UPDATE paragraph_counts SET sample = '' WHERE articles <= 1;",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -375,9 +379,11 @@ class Store:
             )
         if new is not None:
             added = after.keys() if moved else after.keys() - before.keys()
+            # The sample is kept from the paragraph's second article on.
             self._db.executemany(
-                "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, 1, ?)"
-                " ON CONFLICT (source, print) DO UPDATE SET articles = articles + 1",
+                "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, 1, '')"
+                " ON CONFLICT (source, print) DO UPDATE SET articles = articles + 1,"
+                " sample = CASE WHEN sample = '' THEN ? ELSE sample END",
                 [(new.source, fp, after[fp]) for fp in added],
             )
 
@@ -729,7 +735,7 @@ def _count_all_paragraphs(db: sqlite3.Connection) -> None:
             counts.setdefault((source, fp), [0, sample])[0] += 1
     db.executemany(
         "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, ?, ?)",
-        [(source, fp, n, sample) for (source, fp), (n, sample) in counts.items()],
+        [(source, fp, n, sample if n > 1 else "") for (source, fp), (n, sample) in counts.items()],
     )
 
 

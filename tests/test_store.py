@@ -213,3 +213,13 @@ def _open_and_identify(path, start, results):
             results.put(store.store_id)
     except Exception as error:
         results.put(f"error: {error}")
+
+
+def test_paragraph_text_is_kept_only_for_repeated_paragraphs(store, tmp_path):
+    shared = "Sign up for our newsletter to get the morning briefing in your inbox every day."
+    for number in range(3):
+        own = f"Paragraph {number} is about a different council meeting held on the quay this week."
+        store.put(make_article(number, text=f"{own}\n\n{shared}"), now="t")
+    db = sqlite3.connect(tmp_path / "store.sqlite3")
+    rows = db.execute("SELECT sample, articles FROM paragraph_counts").fetchall()
+    assert sorted(rows) == [("", 1), ("", 1), ("", 1), (shared, 3)]  # unique ones: counts only
