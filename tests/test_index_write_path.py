@@ -226,3 +226,21 @@ def test_killed_parallel_reindex_leaves_no_workers_and_no_lock(tmp_path, demo_ar
     assert '"indexed": 2500' in done.stdout
     assert not (archive / "index.new").exists()
     shutil.rmtree(archive)
+
+
+def test_segments_are_separate_files_not_compound(tmp_path, demo_articles):
+    """Whoosh copies a compound segment's parts into memory on every open;
+    separate files are read where needed."""
+    index_dir = tmp_path / "index"
+    with Store.open(tmp_path / "store.sqlite3") as store:
+        for article in demo_articles[:4]:
+            store.put(article, now="t0")
+        catch_up(index_dir, store)  # a first build
+        for article in demo_articles[4:]:
+            store.put(article, now="t1")
+        catch_up(index_dir, store)  # and an update
+        rebuild(tmp_path / "rebuilt", store, workers=2)
+    for directory in (index_dir, tmp_path / "rebuilt"):
+        names = [path.name for path in directory.iterdir()]
+        assert not [name for name in names if name.endswith(".seg")], names
+        assert [name for name in names if name.endswith(".pst")]

@@ -38,7 +38,7 @@ STATE_FILE = "newsarchive-index.json"
 CATCH_UP_BATCH = 1000
 # Memory for a catch-up writer's posting pool before it spills to disk: a
 # crawl's index worker stays small beside the crawl.
-CATCH_UP_LIMIT_MB = 32
+CATCH_UP_LIMIT_MB = 8
 # Memory for a rebuild writer's posting pool before it spills to disk (per
 # worker process when the rebuild runs in parallel).
 REBUILD_LIMIT_MB = 128
@@ -47,6 +47,12 @@ REBUILD_LIMIT_MB = 128
 # PARALLEL_MAX (each worker's segment is one more for every search to read).
 PARALLEL_FROM = 1000
 PARALLEL_MAX = 4
+# How segments are written. Not as one compound file: Whoosh reads a
+# compound segment by copying each of its parts into memory (a BytesIO of
+# the mapped file), so every search process would copy the whole postings
+# file (hundreds of MB for 50,000 articles) before answering; separate
+# files are read where needed.
+SEGMENT_OPTIONS = {"codec": IndexCodec(), "compound": False}
 # How long to wait for Whoosh's own lock; ours is already held, so only a
 # foreign process could hold Whoosh's.
 WHOOSH_LOCK_TIMEOUT = 10.0
@@ -102,7 +108,7 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
             # store holds only its latest version anyway.
             ids = list(dict.fromkeys(change.article_id for change in changes))
             articles = store.get_many(ids)
-            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, codec=IndexCodec(), limitmb=CATCH_UP_LIMIT_MB)
+            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, limitmb=CATCH_UP_LIMIT_MB, **SEGMENT_OPTIONS)
             try:
                 for article_id in ids:
                     article = articles.get(article_id)
@@ -156,7 +162,7 @@ def rebuild(
         shutil.rmtree(leftover, ignore_errors=True)
     fresh.mkdir(parents=True)
     ix = create_in(str(fresh), build_schema())
-    options = {"limitmb": limit_mb, "codec": IndexCodec()}
+    options = {"limitmb": limit_mb, **SEGMENT_OPTIONS}
     if workers > 1:
         options.update(procs=workers, multisegment=True)
     done = 0
