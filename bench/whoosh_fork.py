@@ -38,14 +38,18 @@ def main() -> None:
     from whoosh.index import create_in, open_dir
 
     generator = Generator()
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True), text=TEXT(analyzer=StemmingAnalyzer()))
+    schema = Schema(
+        id=ID(stored=True, unique=True), title=TEXT(stored=True), text=TEXT(analyzer=StemmingAnalyzer())
+    )
     work = Path(tempfile.mkdtemp(prefix="whoosh-fork-"))
     try:
         ix = create_in(str(work), schema)
         started = time.perf_counter()
         writer = ix.writer()
         for data in generator.articles(args.docs):
-            writer.add_document(id=str(data["number"]), title=data["title"], text="\n\n".join(data["paragraphs"]))
+            writer.add_document(
+                id=str(data["number"]), title=data["title"], text="\n\n".join(data["paragraphs"])
+            )
         writer.commit()
         build = time.perf_counter() - started
 

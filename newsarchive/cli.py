@@ -695,7 +695,9 @@ def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -
         note(f"note: the index is {page.behind} changes behind the store; run `newsarchive reindex`")
     records = [_hit_record(hit) for hit in page.hits]
     if fmt == "json":
-        print_json({"query": request.query, "total": page.total, "results": records})
+        print_json(
+            {"query": request.query, "total": page.total, "total_exact": page.exact, "results": records}
+        )
     elif fmt == "jsonl":
         print_jsonl(records)
     elif sys.stdout.isatty():

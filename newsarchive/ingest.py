@@ -15,6 +15,7 @@ from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle
 from newsarchive.sites import Sites
 from newsarchive.store import Store
+from newsarchive.workers import extracted_in_order
 
 # Learn site boilerplate after this many pages, not only at the end, so a
 # long run starts cleaning its articles early.
@@ -54,8 +55,13 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: 
     """
     from newsarchive.extract import extract_article
 
+    def arguments(page: Page):
+        if page.unreadable:
+            return None
+        return page.body, page.url, page.content_type, now_iso(), sites.rules_for(page.url), None
+
     touched: set[str] = set()
-    for number, page in enumerate(pages, start=1):
+    for number, (page, extracted) in enumerate(extracted_in_order(pages, arguments), start=1):
         if number % LEARN_EVERY == 0:
             sites.learn(touched, now=now_iso())
         if page.unreadable:
@@ -63,24 +69,21 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: 
             continue
         now = now_iso()
         fetched = page.fetched or now
-        try:
-            article = extract_article(
-                page.body,
-                page.url,
-                content_type=page.content_type,
-                fetched=now,
-                rules=sites.rules_for(page.url),
-            )
-            if page.url is None and sites.has_user_rules(article.source):
-                # Its site became known only from the page itself: read it
-                # again with the rules the user wrote for that site.
+        if extracted[0] == "refused":
+            yield Outcome(page.name, "skipped", reason=extracted[1], message=extracted[2])
+            continue
+        article = extracted[1]
+        if page.url is None and sites.has_user_rules(article.source):
+            # Its site became known only from the page itself: read it
+            # again with the rules the user wrote for that site.
+            try:
                 article = extract_article(
                     page.body, article.url, content_type=page.content_type, fetched=fetched,
                     rules=sites.rules_of(article.source),
                 )  # fmt: skip
-        except NoArticle as rejected:
-            yield Outcome(page.name, "skipped", reason=rejected.reason, message=str(rejected))
-            continue
+            except NoArticle as rejected:
+                yield Outcome(page.name, "skipped", reason=rejected.reason, message=str(rejected))
+                continue
         article = sites.finish(article)
         touched.add(article.source)
         capture = None

@@ -56,7 +56,8 @@ def results_layout(page) -> list[Line]:
         lines.append(Line(for_terminal(article.url), LINK, INDENT))
         lines.append(Line(""))
     first, last = request.offset + 1, request.offset + len(page.hits)
-    footer = f"{first}–{last} of {page.total} result{'s' if page.total != 1 else ''}"
+    about = "" if page.exact else "about "
+    footer = f"{first}–{last} of {about}{page.total:,} result{'s' if page.total != 1 else ''}"
     if last < page.total:
         footer += f"; more with --offset {last}"
     lines.append(Line(footer, DIM))

@@ -82,7 +82,7 @@ def test_search_json_shape(na, with_sample):
 
 
 def test_no_results_is_an_empty_list_and_success(na, with_sample):
-    assert na.json("search", "zzz") == {"query": "zzz", "total": 0, "results": []}
+    assert na.json("search", "zzz") == {"query": "zzz", "total": 0, "total_exact": True, "results": []}
     assert na("search", "zzz", "--jsonl").stdout == ""
     assert "No results" in na("search", "zzz").stdout
 

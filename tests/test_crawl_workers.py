@@ -8,9 +8,9 @@ import signal
 
 import pytest
 
-from newsarchive.crawl.workers import Extraction, cores
 from newsarchive.demo.site import article_pages
 from newsarchive.extract.knowledge import NO_RULES
+from newsarchive.workers import Extraction, cores
 
 pytestmark = pytest.mark.skipif(cores() < 2, reason="extraction runs in processes only on several cores")
 

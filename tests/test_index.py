@@ -226,3 +226,17 @@ def test_matching_ids_for_export(indexed):
     index_dir, store = indexed
     ids = matching_ids(index_dir, store, SearchRequest("", source="harbour-herald.example", sort="newest"))
     assert len(ids) == 8
+
+
+def test_totals_past_the_counting_limit_are_estimates(indexed, monkeypatch):
+    index_dir, store = indexed
+    exact = search(index_dir, store, SearchRequest("the", limit=1))
+    assert exact.exact and exact.total > 2
+    monkeypatch.setattr("newsarchive.index.search.EXACT_COUNT_LIMIT", 2)
+    estimated = search(index_dir, store, SearchRequest("the", limit=1))
+    assert not estimated.exact and estimated.total >= exact.total
+    from newsarchive.layout import plain, results_layout
+
+    assert f"of about {estimated.total:,} results" in plain(results_layout(estimated))
+    few = search(index_dir, store, SearchRequest('"storm surge"', limit=1))
+    assert few.exact

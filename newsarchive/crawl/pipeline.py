@@ -18,9 +18,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from newsarchive.crawl.context import CrawlComponent
-from newsarchive.crawl.workers import index_archive, indexing_worker
 from newsarchive.dates import now_iso
 from newsarchive.storage import storage_problem
+from newsarchive.workers import index_archive, indexing_worker
 
 # Index updates come after at least this many stored articles and this many
 # seconds: each Whoosh commit writes a segment and merges small ones, so on a

@@ -24,12 +24,12 @@ from newsarchive.capture import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
 from newsarchive.crawl.settings import crawl_settings
-from newsarchive.crawl.workers import Extraction
 from newsarchive.dates import DateBound, now_iso
 from newsarchive.errors import BadInput
 from newsarchive.lock import WriterLock, process_alive
 from newsarchive.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
+from newsarchive.workers import Extraction
 
 # Spider close reasons after which the job is complete (its job directory
 # can go); any other reason leaves it to be resumed.

@@ -50,6 +50,11 @@ SNIPPET_CHARS = 220
 # holds control characters (they are stripped on extraction), so these
 # cannot collide with the text.
 _MARK_START, _MARK_END = "\x02", "\x03"
+# Counting every match of a very common query costs more than the search
+# (Whoosh walks each matching document again: 80 ms for 50,000 matches);
+# past this many the total shown is Whoosh's estimate, an upper bound that
+# is exact for one word.
+EXACT_COUNT_LIMIT = 10_000
 # Attempts to open the index: a commit or a rebuild's rename can be caught
 # half way by a reader; trying again a moment later gets the finished one.
 _OPEN_ATTEMPTS = 5
@@ -88,6 +93,7 @@ class SearchPage:
     total: int
     hits: list[Hit] = field(default_factory=list)
     behind: int = 0  # changes the index has not applied yet
+    exact: bool = True  # False: `total` is Whoosh's estimate (see EXACT_COUNT_LIMIT)
 
 
 def parse_query(text: str, schema=None):
@@ -242,7 +248,18 @@ def _run(ix, store: Store, request: SearchRequest, state: IndexState) -> SearchP
             marked = hit.highlights("text", text=passage, top=SNIPPET_FRAGMENTS) if passage else ""
             hits.append(Hit(article, _score(hit), _snippet(marked, article)))
         behind = store.last_seq() - state.seq
-        return SearchPage(request, len(results), hits, behind=max(behind, 0))
+        total, exact = _total(results)
+        return SearchPage(request, total, hits, behind=max(behind, 0), exact=exact)
+
+
+def _total(results) -> tuple[int, bool]:
+    """The number of matches, and whether it is exact."""
+    if results.has_exact_length():
+        return len(results), True
+    estimate = results.estimated_length()
+    if estimate <= EXACT_COUNT_LIMIT:
+        return len(results), True
+    return estimate, False
 
 
 def best_paragraphs(text: str, words: frozenset[str], keep: int = SNIPPET_FRAGMENTS) -> str:

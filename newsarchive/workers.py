@@ -1,4 +1,5 @@
-"""Where a crawl's CPU-bound work runs: in worker processes, beside the reactor.
+"""Where CPU-bound work runs: in worker processes, beside the crawl's reactor
+or the command that stores what they make.
 
 Extraction is CPU-bound pure Python (trafilatura, lxml, htmldate). In a
 thread it shares one interpreter lock with the reactor, so every page
@@ -11,16 +12,20 @@ cache grows through a long crawl; done by starting a new pool, as the
 pool's own `max_tasks_per_child` can deadlock on Python 3.11), and exit by
 themselves when the crawl dies (their task pipe closes).
 
-Indexing (pure-Python Whoosh) goes to a process of its own for the same
-reason. On one core, or where a fork server is not available, both stay in
+`add` and `import` use the same workers, a few pages ahead of the page
+being stored. Indexing (pure-Python Whoosh) goes to a process of its own
+for the same reason. On one core, or where a fork server is not available, both stay in
 threads of the crawl's own process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import multiprocessing
 import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -30,6 +35,9 @@ from pathlib import Path
 MAX_PROCESSES = 4
 # Pages one worker process extracts before it is replaced.
 PAGES_PER_PROCESS = 500
+# `add` and `import` extract this many pages themselves before starting
+# workers: a few pages are not worth the start.
+INLINE_FIRST = 20
 
 
 def cores() -> int:
@@ -69,6 +77,47 @@ class Extraction:
 
     def shutdown(self) -> None:
         self._executor.shutdown()
+
+
+def extracted_in_order(items: Iterable, arguments: Callable) -> Iterator[tuple]:
+    """(item, outcome of `extract_page`) for each item, in order; `arguments`
+    gives an item's arguments to `extract_page`, or None for an item not to
+    extract (its outcome is None). Past the first pages, workers extract a
+    few pages ahead of the caller; at most that many pages are held."""
+    items = iter(items)
+    for item in itertools.islice(items, INLINE_FIRST):
+        args = arguments(item)
+        yield item, extract_page(*args) if args is not None else None
+    executor, _ = _executor()
+    ahead = 2 * getattr(executor, "_max_workers", 1) + 2
+    pending: deque = deque()
+    try:
+        for item in items:
+            args = arguments(item)
+            if args is None:
+                pending.append((item, None, None))
+            else:
+                try:
+                    pending.append((item, args, executor.submit(extract_page, *args)))
+                except BrokenProcessPool:  # a worker died: go on without workers
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = ThreadPoolExecutor(max_workers=1)
+                    pending.append((item, args, executor.submit(extract_page, *args)))
+            while len(pending) > ahead:
+                yield _settled(*pending.popleft())
+        while pending:
+            yield _settled(*pending.popleft())
+    finally:
+        executor.shutdown(cancel_futures=True)
+
+
+def _settled(item, args, future):
+    if future is None:
+        return item, None
+    try:
+        return item, future.result()
+    except BrokenProcessPool:  # its worker died (perhaps of this page): once more, here
+        return item, extract_page(*args)
 
 
 def _forkserver():
