@@ -125,8 +125,9 @@ def test_parallel_rebuild_answers_as_the_serial_one(tmp_path, demo_articles):
     assert {q: sorted(hits) for q, hits in parallel.items()} == {
         q: sorted(hits) for q, hits in serial.items()
     }
-    assert len(open_dir(str(tmp_path / "parallel")).reader().leaf_readers()) >= 2
-    assert open_dir(str(tmp_path / "parallel")).doc_count() == 450
+    with open_dir(str(tmp_path / "parallel")).reader() as reader:
+        assert len(reader.leaf_readers()) >= 2
+        assert reader.doc_count() == 450
 
 
 def test_article_changed_twice_in_one_batch_is_indexed_once(tmp_path, demo_articles):
@@ -139,7 +140,8 @@ def test_article_changed_twice_in_one_batch_is_indexed_once(tmp_path, demo_artic
         store.put(dataclasses.replace(first, title="Bridge reopens, again"), now="t1")
         store.put(dataclasses.replace(first, title="Bridge reopens at last"), now="t2")
         catch_up(index_dir, store)
-        assert open_dir(str(index_dir)).doc_count() == len(demo_articles)
+        with open_dir(str(index_dir)).reader() as reader:
+            assert reader.doc_count() == len(demo_articles)
         page = search(index_dir, store, SearchRequest("bridge reopens"))
         assert [hit.article.title for hit in page.hits].count("Bridge reopens at last") == 1
 
