@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -247,11 +248,13 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
     outcomes = []
     with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
         sites = archive.sites(store)
-        with _progress(len(paths), "adding") as bar:
+        with _progress(len(paths), "adding") as bar, _following_index(archive) as index:
             task = bar.add_task("add", total=len(paths))
             for outcome in ingest(pages(), store, captures, sites):
                 outcomes.append(outcome)
                 bar.advance(task)
+                if outcome.status in ("new", "updated"):
+                    index.stored()
                 if fmt == "jsonl":
                     print_jsonl([outcome.__dict__])
                 elif fmt == "human":
@@ -294,6 +297,23 @@ def _print_outcome(outcome) -> None:
         line.append(f"{outcome.article_id}  ", style="grey50")
         line.append(for_terminal(outcome.title or "(untitled)"))
     stdout.print(line)
+
+
+# While `add` or `import` stores pages, the index follows in a worker
+# process every this many articles (the rest at the end, here).
+INDEX_FOLLOW_EVERY = 100
+
+
+@contextmanager
+def _following_index(archive):
+    from newsarchive.workers import IndexFollower
+
+    follower = IndexFollower(archive, every=INDEX_FOLLOW_EVERY)
+    try:
+        yield follower
+        follower.settle()
+    finally:
+        follower.close()
 
 
 def _catch_up(archive, store) -> str | None:
@@ -575,8 +595,11 @@ def import_(ctx, warcs: tuple[Path, ...], fmt: str) -> None:
         with _progress(total, "importing") as bar:
             task = bar.add_task("import", total=total)
             pages = warc_pages(list(warcs), store, tally, lambda done: bar.update(task, completed=done))
-            for outcome in ingest(pages, store, captures, sites):
-                outcomes.append(outcome)
+            with _following_index(archive) as index:
+                for outcome in ingest(pages, store, captures, sites):
+                    outcomes.append(outcome)
+                    if outcome.status in ("new", "updated"):
+                        index.stored()
         index_error = _catch_up(archive, store)
     counts = Counter(o.status for o in outcomes if o.reason != "unreadable")
     reasons = dict(Counter(o.reason for o in outcomes if o.reason and o.reason != "unreadable").most_common())

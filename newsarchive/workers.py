@@ -24,10 +24,12 @@ import asyncio
 import itertools
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from pathlib import Path
 
 # At most this many extraction processes: past it, the reactor (one core)
@@ -182,3 +184,46 @@ def extract_page(body: bytes, url: str, content_type: str | None, fetched: str, 
     except NoArticle as refused:
         return ("refused", refused.reason, str(refused))
     return ("article", article)
+
+
+class IndexFollower:
+    """Keeps the index following the store while pages are being stored:
+    after at least `every` stored articles and `interval` seconds, one
+    catch-up in the indexing worker, never two at once. Each Whoosh commit
+    writes a segment and merges small ones, so batches keep it cheap; the
+    work runs beside the caller, who goes on storing."""
+
+    def __init__(self, archive, *, every: int, interval: float = 0.0, wait: float = 0.5):
+        self._paths = (archive.store_path, archive.lock_path, archive.index_dir)
+        self._every, self._interval, self._wait = every, interval, wait
+        self._worker: Executor | None = None
+        self._pending: Future | None = None
+        self._stored = 0
+        self._started = time.monotonic()
+
+    def stored(self, count: int = 1) -> None:
+        """Note stored articles; start a catch-up when one is due."""
+        self._stored += count
+        due = self._stored >= self._every and time.monotonic() - self._started >= self._interval
+        if due and (self._pending is None or self._pending.done()):
+            self._stored = 0
+            self._started = time.monotonic()
+            self._pending = self.submit(self._wait)
+
+    def submit(self, wait: float) -> Future:
+        """A catch-up now (after the one under way), waiting `wait` seconds
+        for the writer lock: the reason it could not run, or None."""
+        if self._worker is None:
+            self._worker = indexing_worker()
+        return self._worker.submit(index_archive, *self._paths, wait)
+
+    def settle(self) -> None:
+        """Wait for the catch-up under way; its failure is left to the next."""
+        if self._pending is not None:
+            with suppress(Exception):  # the final catch-up reports what is wrong
+                self._pending.result()
+            self._pending = None
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown()

@@ -240,3 +240,17 @@ def test_totals_past_the_counting_limit_are_estimates(indexed, monkeypatch):
     assert f"of about {estimated.total:,} results" in plain(results_layout(estimated))
     few = search(index_dir, store, SearchRequest('"storm surge"', limit=1))
     assert few.exact
+
+
+def test_article_changed_twice_in_one_batch_is_indexed_once(indexed, demo_articles):
+    """Whoosh cannot replace a document added in the same commit."""
+    index_dir, store = indexed
+    first = demo_articles[0]
+    store.put(dataclasses.replace(first, title="Bridge reopens, again"), now="t1")
+    store.put(dataclasses.replace(first, title="Bridge reopens at last"), now="t2")
+    catch_up(index_dir, store)
+    from whoosh.index import open_dir
+
+    with open_dir(str(index_dir)).reader() as reader:
+        assert reader.doc_count() == len(demo_articles)
+    assert titles(indexed, "bridge reopens").count("Bridge reopens at last") == 1

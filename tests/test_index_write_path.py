@@ -130,22 +130,6 @@ def test_parallel_rebuild_answers_as_the_serial_one(tmp_path, demo_articles):
         assert reader.doc_count() == 450
 
 
-def test_article_changed_twice_in_one_batch_is_indexed_once(tmp_path, demo_articles):
-    index_dir = tmp_path / "index"
-    with Store.open(tmp_path / "store.sqlite3") as store:
-        for article in demo_articles:
-            store.put(article, now="t0")
-        catch_up(index_dir, store)
-        first = demo_articles[0]
-        store.put(dataclasses.replace(first, title="Bridge reopens, again"), now="t1")
-        store.put(dataclasses.replace(first, title="Bridge reopens at last"), now="t2")
-        catch_up(index_dir, store)
-        with open_dir(str(index_dir)).reader() as reader:
-            assert reader.doc_count() == len(demo_articles)
-        page = search(index_dir, store, SearchRequest("bridge reopens"))
-        assert [hit.article.title for hit in page.hits].count("Bridge reopens at last") == 1
-
-
 def test_snippet_paragraphs_are_those_with_most_query_words():
     text = "Nothing here.\n\nThe tunnel was dug.\n\nA tunnel beneath the river in Zürich.\n\nRiver only."
     assert best_paragraphs(text, frozenset({"tunnel", "river", "zurich"})) == (

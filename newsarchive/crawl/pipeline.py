@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
-from concurrent.futures import Future
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
@@ -20,7 +18,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
 from newsarchive.storage import storage_problem
-from newsarchive.workers import index_archive, indexing_worker
+from newsarchive.workers import IndexFollower
 
 # Index updates come after at least this many stored articles and this many
 # seconds: each Whoosh commit writes a segment and merges small ones, so on a
@@ -38,11 +36,16 @@ PERIODIC_LOCK_WAIT = 0.5
 class ArchivePipeline(CrawlComponent):
     def __init__(self, crawler):
         super().__init__(crawler)
-        self._indexer = indexing_worker()
-        self._pending: Future | None = None
-        self._indexed_at = time.monotonic()
-        self._unindexed = 0
+        self._follower: IndexFollower | None = None
         self._pages = 0
+
+    @property
+    def _index(self) -> IndexFollower:
+        if self._follower is None:
+            self._follower = IndexFollower(
+                self.context.archive, every=INDEX_EVERY, interval=INDEX_INTERVAL, wait=PERIODIC_LOCK_WAIT
+            )
+        return self._follower
 
     async def process_item(self, item):
         context = self.context
@@ -71,7 +74,7 @@ class ArchivePipeline(CrawlComponent):
         for address in [url, *item.get("redirected_from", [])]:
             context.frontier.fetched(address, item["kind"], item["status"], article_id=article.id)
         if result.status != "unchanged":
-            self._unindexed += 1
+            self._index.stored()
         self._maintain()
         if context.max_articles and context.tally.new >= context.max_articles:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="max articles"))
@@ -90,25 +93,12 @@ class ArchivePipeline(CrawlComponent):
                 updated=tally.updated,
                 errors=tally.error_count,
             )
-        due = time.monotonic() - self._indexed_at >= INDEX_INTERVAL
-        if self._unindexed >= INDEX_EVERY and due and (self._pending is None or self._pending.done()):
-            self._unindexed = 0
-            self._indexed_at = time.monotonic()
-            self._pending = self._index(PERIODIC_LOCK_WAIT)
-
-    def _index(self, wait: float) -> Future:
-        archive = self.context.archive
-        return self._indexer.submit(
-            index_archive, archive.store_path, archive.lock_path, archive.index_dir, wait
-        )
 
     async def close_spider(self):
         context = self.context
         context.sites.learn(context.store.sources(), now=now_iso())
-        if self._pending is not None:
-            await asyncio.gather(asyncio.wrap_future(self._pending), return_exceptions=True)
         try:
-            busy = await asyncio.wrap_future(self._index(context.archive.config.lock_timeout))
+            busy = await asyncio.wrap_future(self._index.submit(context.archive.config.lock_timeout))
         except Exception as error:  # the articles are stored; the index can be rebuilt
             busy = f"indexing failed ({type(error).__name__}: {error}); run `newsarchive reindex`"
             context.tally.errors[busy] += 1
@@ -116,4 +106,4 @@ class ArchivePipeline(CrawlComponent):
             if busy:
                 context.tally.notes["not indexed yet: the archive was busy"] += 1
         finally:
-            self._indexer.shutdown()
+            self._index.close()

@@ -17,6 +17,8 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions, tokens
 from whoosh.system import pack_uint
 
+from newsarchive.index.analysis import WORD, FoldedWords, fold, fold_and_stem
+
 
 class IndexCodec(W3Codec):
     length_stats = False
@@ -31,16 +33,27 @@ class PositionPostings(Positions):
     the output to Whoosh's own."""
 
     def word_values(self, value, analyzer, **kwargs):
-        kwargs["positions"] = True
-        kwargs["boosts"] = True
         field_boost = self.field_boost
         found: dict[str, list[int]] = {}
-        for token in tokens(value, analyzer, kwargs):
-            positions = found.get(token.text)
-            if positions is None:
-                found[token.text] = [token.pos]
-            else:
-                positions.append(token.pos)
+        if type(analyzer) is FoldedWords and isinstance(value, str) and not kwargs.get("start_pos"):
+            # The one-pass analyzer's words, without making a token of each.
+            normal = fold_and_stem if analyzer.stemming else fold
+            for position, word in enumerate(WORD.findall(value)):
+                term = normal(word)
+                positions = found.get(term)
+                if positions is None:
+                    found[term] = [position]
+                else:
+                    positions.append(position)
+        else:
+            kwargs["positions"] = True
+            kwargs["boosts"] = True
+            for token in tokens(value, analyzer, kwargs):
+                positions = found.get(token.text)
+                if positions is None:
+                    found[token.text] = [token.pos]
+                else:
+                    positions.append(token.pos)
         for word, positions in found.items():
             deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
             yield (
