@@ -33,3 +33,20 @@ def test_search_imports_nothing_heavy(na, tmp_path):
     assert json.loads(result.stdout)["total"] == 1
     modules = set(json.loads(result.stderr.strip().splitlines()[-1]))
     assert not modules & set(HEAVY), modules & set(HEAVY)
+
+
+def test_every_code_directory_is_a_package_that_gets_installed():
+    """`packages = find:` installs only directories with an __init__.py; one
+    without it works from a checkout and is missing from `pip install .`."""
+    from pathlib import Path
+
+    from setuptools import find_packages
+
+    root = Path(__file__).resolve().parents[1]
+    found = set(find_packages(str(root), exclude=["tests*", "bench*"]))
+    code_dirs = {
+        ".".join(path.parent.relative_to(root).parts)
+        for path in (root / "newsarchive").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert code_dirs <= found, f"not installed: {sorted(code_dirs - found)}"

@@ -1,0 +1,1 @@
+"""The crawl around Scrapy's engine: frontier, middlewares, pipeline, settings, run."""
