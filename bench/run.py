@@ -13,7 +13,7 @@ Sections (names for --only):
             (pages/s), and extraction of the shared dataset's real pages
   crawl     a crawl of a generated local site (politeness off) vs a bare
             Scrapy spider fetching the same URLs: pages/s and peak RSS
-  memory    the resident memory of a 10,000-page crawl (--quick: 2,000) at
+  memory    the resident memory of a 10,000-page crawl (--quick: 4,000) at
             its start, middle and end
 
 Every time is the median of repeated runs, ours and the peer's taken in
@@ -54,7 +54,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 def plan(quick: bool) -> dict:
     if quick:
-        return {"archives": [1000], "repeat": 5, "build_repeat": 1, "pages": 100, "site": 200, "long": 2000}
+        return {"archives": [1000], "repeat": 5, "build_repeat": 1, "pages": 100, "site": 200, "long": 4000}
     return {
         "archives": [5000, 50000],
         "repeat": 9,
@@ -291,7 +291,6 @@ def bench_ingest(table: Table, work: Path, setup: dict, generator: Generator) ->
             peer_rate,
             "pages/s",
             rate / peer_rate,
-            ">= 0.5",
         )
     shutil.rmtree(work / "added", ignore_errors=True)
     shutil.rmtree(work / "imported", ignore_errors=True)

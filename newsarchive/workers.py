@@ -14,8 +14,8 @@ themselves when the crawl dies (their task pipe closes).
 
 `add` and `import` use the same workers, a few pages ahead of the page
 being stored. Indexing (pure-Python Whoosh) goes to a process of its own
-for the same reason. On one core, or where a fork server is not available, both stay in
-threads of the crawl's own process.
+for the same reason (`IndexFollower`). On one core, or where a fork server
+is not available, both stay in threads of the calling process.
 """
 
 from __future__ import annotations
