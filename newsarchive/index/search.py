@@ -178,7 +178,7 @@ def _open(index_dir: Path, store: Store, request: SearchRequest):
         if store.count() == 0:
             return None, None
         raise IndexUnavailable(
-            f"the search index in {index_dir} is missing or was built for another store;"
+            f"the search index in {index_dir} is missing, of an older format, or built for another store;"
             " run `newsarchive reindex` to rebuild it"
         )
     try:
