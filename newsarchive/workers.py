@@ -10,7 +10,7 @@ extraction code once (fast to start, nothing inherited from the crawl's
 threads or its locks), are replaced every few hundred pages (so no library
 cache grows through a long crawl; done by starting a new pool, as the
 pool's own `max_tasks_per_child` can deadlock on Python 3.11), and exit by
-themselves when the crawl dies (their task pipe closes).
+themselves when the process that started them dies (`_exit_with`).
 
 `add` and `import` use the same workers, a few pages ahead of the page
 being stored. Indexing (pure-Python Whoosh) goes to a process of its own
@@ -24,6 +24,7 @@ import asyncio
 import itertools
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -137,7 +138,9 @@ def _executor() -> tuple[Executor, float]:
     if context is None:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"), float("inf")
     processes = min(MAX_PROCESSES, cores() - 1)
-    pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=processes, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+    )
     return pool, PAGES_PER_PROCESS * processes
 
 
@@ -146,7 +149,32 @@ def indexing_worker() -> Executor:
     context = _forkserver()
     if context is None:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+    )
+
+
+# How often a worker checks that the process it works for is still there.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_with(pid: int) -> None:
+    """In a worker: exit when process `pid` (the one that started the pool)
+    is gone. Nothing else would end it: a pool worker holds its own task
+    pipe open, and one from a fork server also holds the server's lifeline,
+    so a crawl killed with SIGKILL would leave both behind for good."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the number now belongs to another user's process
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def index_archive(store_path: Path, lock_path: Path, index_dir: Path, wait: float) -> str | None:

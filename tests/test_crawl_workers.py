@@ -54,3 +54,52 @@ def test_a_refused_page_crosses_back_as_its_reason():
     finally:
         extraction.shutdown()
     assert outcome[0] == "refused" and outcome[1] in {"too-short", "no-text", "empty"}
+
+
+STARTS_WORKERS = """
+import asyncio, time
+from newsarchive.extract.knowledge import NO_RULES
+from newsarchive.workers import Extraction
+
+if __name__ == "__main__":
+    extraction = Extraction()
+    asyncio.run(extraction.extract(b"<p>hi</p>", "https://a.example/x", "text/html", "t", NO_RULES, None))
+    print(" ".join(map(str, extraction._executor._processes)), flush=True)
+    time.sleep(120)
+"""
+
+
+def _stat(pid: int) -> list[str]:
+    """A process's state and parent (and the rest), from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return _stat(pid)[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from Linux's /proc")
+def test_workers_and_their_fork_server_exit_when_their_process_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "starts_workers.py"
+    script.write_text(STARTS_WORKERS)
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert workers
+        servers = {int(_stat(pid)[1]) for pid in workers}  # their parent: the fork server
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+    deadline = time.monotonic() + 15
+    while any(map(_alive, [*workers, *servers])) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in [*workers, *servers] if _alive(pid)], "workers outlived the killed process"
