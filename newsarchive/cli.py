@@ -14,7 +14,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -248,13 +247,11 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
     outcomes = []
     with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
         sites = archive.sites(store)
-        with _progress(len(paths), "adding") as bar, _following_index(archive) as index:
+        with _progress(len(paths), "adding") as bar:
             task = bar.add_task("add", total=len(paths))
-            for outcome in ingest(pages(), store, captures, sites):
+            for outcome in _index_following(ingest(pages(), store, captures, sites), archive, "adding"):
                 outcomes.append(outcome)
                 bar.advance(task)
-                if outcome.status in ("new", "updated"):
-                    index.stored()
                 if fmt == "jsonl":
                     print_jsonl([outcome.__dict__])
                 elif fmt == "human":
@@ -304,13 +301,17 @@ def _print_outcome(outcome) -> None:
 INDEX_FOLLOW_EVERY = 100
 
 
-@contextmanager
-def _following_index(archive):
+def _index_following(outcomes, archive, purpose: str):
+    """The ingest outcomes, passed on as they come, with the index following
+    the stored articles in a worker process."""
     from newsarchive.workers import IndexFollower
 
-    follower = IndexFollower(archive, every=INDEX_FOLLOW_EVERY)
+    follower = IndexFollower(archive, every=INDEX_FOLLOW_EVERY, purpose=purpose)
     try:
-        yield follower
+        for outcome in outcomes:
+            if outcome.status in ("new", "updated"):
+                follower.stored()
+            yield outcome
         follower.settle()
     finally:
         follower.close()
@@ -318,15 +319,14 @@ def _following_index(archive):
 
 def _catch_up(archive, store) -> str | None:
     """Bring the index up to the store; the reason it could not, if so."""
-    from newsarchive.errors import ArchiveBusy
-    from newsarchive.index.writer import catch_up
+    from newsarchive.index.writer import catch_up_locked
 
-    try:
-        with archive.writer_lock("indexing"):
-            catch_up(archive.index_dir, store)
-    except ArchiveBusy as busy:
-        return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
-    return None
+    busy = catch_up_locked(
+        archive.index_dir, store, archive.lock_path, wait=archive.config.lock_timeout, purpose="indexing"
+    )
+    if busy is None:
+        return None
+    return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
 
 
 # -- crawl -----------------------------------------------------------------
@@ -588,18 +588,13 @@ def import_(ctx, warcs: tuple[Path, ...], fmt: str) -> None:
             raise BadInput(f"{path} does not exist")
     archive = _archive(ctx)
     tally = ImportTally()
-    outcomes = []
     total = sum(path.stat().st_size for path in warcs)
     with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
         sites = archive.sites(store)
         with _progress(total, "importing") as bar:
             task = bar.add_task("import", total=total)
             pages = warc_pages(list(warcs), store, tally, lambda done: bar.update(task, completed=done))
-            with _following_index(archive) as index:
-                for outcome in ingest(pages, store, captures, sites):
-                    outcomes.append(outcome)
-                    if outcome.status in ("new", "updated"):
-                        index.stored()
+            outcomes = list(_index_following(ingest(pages, store, captures, sites), archive, "importing"))
         index_error = _catch_up(archive, store)
     counts = Counter(o.status for o in outcomes if o.reason != "unreadable")
     reasons = dict(Counter(o.reason for o in outcomes if o.reason and o.reason != "unreadable").most_common())

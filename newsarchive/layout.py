@@ -25,8 +25,12 @@ class Line:
     spans: tuple[tuple[int, int, str], ...] = ()
 
 
+def short_date(value: str | None) -> str:
+    return value[:10] if value else "undated"
+
+
 def byline(article) -> str:
-    parts = [article.source, article.published[:10] if article.published else "undated"]
+    parts = [article.source, short_date(article.published)]
     if article.authors:
         parts.append(", ".join(article.authors))
     if article.section:

@@ -14,26 +14,20 @@ from rich.text import Text
 
 from newsarchive.article import Article
 from newsarchive.index.search import SearchPage
-from newsarchive.layout import Line, byline, results_layout
+from newsarchive.layout import DIM, Line, byline, results_layout, short_date
 from newsarchive.sanitize import for_terminal
-
-_DIM = "grey50"
 
 
 def _t(value, style: str | None = None) -> Text:
     return Text(for_terminal(str(value)) if value is not None else "", style=style or "")
 
 
-def _date(value: str | None) -> str:
-    return value[:10] if value else "undated"
-
-
 def article_view(article: Article, *, revisions: int = 0) -> Group:
     header = [_t(article.title or "(untitled)", "bold")]
     if article.subtitle:
         header.append(_t(article.subtitle, "italic"))
-    meta = _t(byline(article), _DIM)
-    ids = _t(f"{article.id}  {article.url}", _DIM)
+    meta = _t(byline(article), DIM)
+    ids = _t(f"{article.id}  {article.url}", DIM)
     if revisions:
         ids.append(f"  ({revisions} earlier version{'s' if revisions > 1 else ''})")
     body = []
@@ -67,13 +61,13 @@ def stats_view(stats: dict) -> Group:
         f"{stats['articles']} articles, {stats['words']:,} words,"
         f" {stats['revisions']} earlier versions, {len(stats['sources'])} sources"
     )
-    summary.append(f" in {stats['archive']}" if stats.get("archive") else "", style=_DIM)
+    summary.append(f" in {stats['archive']}" if stats.get("archive") else "", style=DIM)
     index = stats.get("index") or {}
     if index:
         state = "up to date" if index.get("behind") == 0 else f"{index.get('behind')} changes behind"
         if not index.get("present"):
             state = "missing (run `newsarchive reindex`)"
-        summary.append(f"; index {state}", style=_DIM)
+        summary.append(f"; index {state}", style=DIM)
     sources = Table(title="By source", title_justify="left", show_edge=False)
     for column in ("source", "articles", "oldest", "newest", "last added"):
         sources.add_column(column, justify="right" if column == "articles" else "left")
@@ -84,8 +78,8 @@ def stats_view(stats: dict) -> Group:
         sources.add_row(
             _t(row["source"]),
             str(row["articles"]),
-            _date(row["oldest"]),
-            _date(row["newest"]),
+            short_date(row["oldest"]),
+            short_date(row["newest"]),
             (row["last_seen"] or "")[:16].replace("T", " "),
         )
         for month in row["months"]:
@@ -168,7 +162,7 @@ def crawl_view(summary: dict) -> Group:
     ):
         if counts:
             listed = ", ".join(f"{for_terminal(str(reason))} {n}" for reason, n in counts.items())
-            lines.append(Padding(_t(f"{title}: {listed}", _DIM), (0, 0, 0, 2), expand=False))
+            lines.append(Padding(_t(f"{title}: {listed}", DIM), (0, 0, 0, 2), expand=False))
     return Group(*lines)
 
 
@@ -219,9 +213,9 @@ def doctor_view(report, repair: bool) -> Group:
         line.append(f"[{finding.check}] ")
         line.append(_t(finding.problem))
         if finding.repair and not finding.repaired and not repair:
-            line.append(f" — --repair would {finding.repair}", style=_DIM)
+            line.append(f" — --repair would {finding.repair}", style=DIM)
         elif finding.repair is None and not finding.repaired:
-            line.append(" — cannot be mended here", style=_DIM)
+            line.append(" — cannot be mended here", style=DIM)
         lines.append(line)
-    lines.append(_t(f"checked: {checked}", _DIM))
+    lines.append(_t(f"checked: {checked}", DIM))
     return Group(*lines)

@@ -177,20 +177,15 @@ def _exit_with(pid: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def index_archive(store_path: Path, lock_path: Path, index_dir: Path, wait: float) -> str | None:
-    """Bring the index up to the store, taking the archive's writer lock
-    (waiting `wait` seconds for it); the reason it could not, if so."""
-    from newsarchive.errors import ArchiveBusy
-    from newsarchive.index.writer import catch_up
-    from newsarchive.lock import WriterLock
+def index_archive(
+    store_path: Path, lock_path: Path, index_dir: Path, wait: float, purpose: str
+) -> str | None:
+    """`catch_up_locked` in a worker, with a store connection of its own."""
+    from newsarchive.index.writer import catch_up_locked
     from newsarchive.store import Store
 
-    try:
-        with Store.open(store_path) as store, WriterLock(lock_path, timeout=wait, purpose="indexing a crawl"):
-            catch_up(index_dir, store)
-    except ArchiveBusy as busy:
-        return str(busy)
-    return None
+    with Store.open(store_path) as store:
+        return catch_up_locked(index_dir, store, lock_path, wait=wait, purpose=purpose)
 
 
 def extract_page(body: bytes, url: str, content_type: str | None, fetched: str, rules, hints):
@@ -221,8 +216,9 @@ class IndexFollower:
     writes a segment and merges small ones, so batches keep it cheap; the
     work runs beside the caller, who goes on storing."""
 
-    def __init__(self, archive, *, every: int, interval: float = 0.0, wait: float = 0.5):
+    def __init__(self, archive, *, every: int, interval: float = 0.0, wait: float = 0.5, purpose: str):
         self._paths = (archive.store_path, archive.lock_path, archive.index_dir)
+        self._purpose = purpose
         self._every, self._interval, self._wait = every, interval, wait
         self._worker: Executor | None = None
         self._pending: Future | None = None
@@ -243,7 +239,7 @@ class IndexFollower:
         for the writer lock: the reason it could not run, or None."""
         if self._worker is None:
             self._worker = indexing_worker()
-        return self._worker.submit(index_archive, *self._paths, wait)
+        return self._worker.submit(index_archive, *self._paths, wait, self._purpose)
 
     def settle(self) -> None:
         """Wait for the catch-up under way; its failure is left to the next."""

@@ -2,9 +2,9 @@
 
 The same path as `add`, fed by the crawl: extraction (pure, CPU-bound) runs
 in worker processes (workers.py) so the downloader keeps going; the row is
-stored from the reactor thread; the index follows in batches, in a thread
-of its own, whenever the writer lock is free; site boilerplate is learnt as
-pages come.
+stored from the reactor thread; the index follows in batches, in a worker
+process of its own, whenever the writer lock is free; site boilerplate is
+learnt as pages come.
 """
 
 from __future__ import annotations
@@ -43,7 +43,11 @@ class ArchivePipeline(CrawlComponent):
     def _index(self) -> IndexFollower:
         if self._follower is None:
             self._follower = IndexFollower(
-                self.context.archive, every=INDEX_EVERY, interval=INDEX_INTERVAL, wait=PERIODIC_LOCK_WAIT
+                self.context.archive,
+                every=INDEX_EVERY,
+                interval=INDEX_INTERVAL,
+                wait=PERIODIC_LOCK_WAIT,
+                purpose="indexing a crawl",
             )
         return self._follower
 

@@ -130,12 +130,29 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
     return applied + caught
 
 
+def catch_up_locked(
+    index_dir: Path, store: Store, lock_path: Path, *, wait: float, purpose: str
+) -> str | None:
+    """`catch_up` under the archive's writer lock, waiting `wait` seconds
+    for it; the reason it could not run (the lock's holder), or None."""
+    from newsarchive.errors import ArchiveBusy
+    from newsarchive.lock import WriterLock
+
+    try:
+        with WriterLock(lock_path, timeout=wait, purpose=purpose):
+            catch_up(index_dir, store)
+    except ArchiveBusy as busy:
+        return str(busy)
+    return None
+
+
 def parallel_workers(articles: int) -> int:
     """Worker processes worth starting to index this many articles (1: none)."""
+    from newsarchive.workers import cores
+
     if articles < PARALLEL_FROM or not hasattr(os, "fork"):
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(cores, PARALLEL_MAX)
+    return min(cores(), PARALLEL_MAX)
 
 
 def rebuild(
