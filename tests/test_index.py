@@ -229,11 +229,17 @@ def test_matching_ids_for_export(indexed):
 
 
 def test_totals_past_the_counting_limit_are_estimates(indexed, monkeypatch):
+    """Words are counted exactly however common; a phrase is walked match by
+    match, and past the limit its total is Whoosh's estimate, said so."""
     index_dir, store = indexed
-    exact = search(index_dir, store, SearchRequest("the", limit=1))
+    monkeypatch.setattr("newsarchive.index.search.EXACT_COUNT_LIMIT", 2)
+    common = search(index_dir, store, SearchRequest("the", limit=1))
+    assert common.exact and common.total > 2
+    monkeypatch.setattr("newsarchive.index.search.EXACT_COUNT_LIMIT", 10_000)
+    exact = search(index_dir, store, SearchRequest('"of the"', limit=1))
     assert exact.exact and exact.total > 2
     monkeypatch.setattr("newsarchive.index.search.EXACT_COUNT_LIMIT", 2)
-    estimated = search(index_dir, store, SearchRequest("the", limit=1))
+    estimated = search(index_dir, store, SearchRequest('"of the"', limit=1))
     assert not estimated.exact and estimated.total >= exact.total
     from newsarchive.layout import plain, results_layout
 
