@@ -7,6 +7,7 @@ them, so `newsarchive search` starts fast.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import sqlite3
@@ -819,7 +820,7 @@ def stats(ctx, fmt: str) -> None:
     Example:
       newsarchive stats --json
     """
-    from newsarchive.index.writer import is_current, read_state
+    from newsarchive.index.state import is_current, read_state
 
     archive = _archive(ctx)
     with archive.open_store() as store:
@@ -1047,3 +1048,9 @@ def main() -> None:
     except KeyboardInterrupt:
         note("interrupted")
         sys.exit(130)
+    finally:
+        # The command is done and has closed what it opened. Python's last
+        # garbage collection at exit would walk every object the libraries
+        # made (Whoosh and its imports: ~15 ms of a ~130 ms search); frozen
+        # objects are left to the operating system to reclaim.
+        gc.freeze()

@@ -193,7 +193,7 @@ def _index(archive: Archive, store: Store, report: Report, repair: bool) -> None
 def index_disagreements(index_dir: Path, store: Store) -> list[str]:
     """How the index differs from the store, in words; [] when they agree."""
     from newsarchive.index.search import open_index
-    from newsarchive.index.writer import is_current, read_state
+    from newsarchive.index.state import is_current, read_state
 
     state = read_state(index_dir)
     if not is_current(state, store):

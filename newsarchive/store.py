@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
-from newsarchive.boilerplate import paragraph_prints
-from newsarchive.boilerplate import threshold as boilerplate_threshold
 from newsarchive.errors import ArchiveError, ArchiveTooNew, BadInput
 from newsarchive.urls import canonicalize
 
@@ -368,8 +366,10 @@ class Store:
     def _recount(self, old, new: Article | None) -> None:
         """Keep `paragraph_counts` in step with the stored texts: how many of
         each source's articles hold each paragraph."""
-        before = paragraph_prints(old["text"]) if old is not None else {}
-        after = paragraph_prints(new.text) if new is not None else {}
+        from newsarchive import boilerplate  # not needed to read, e.g. to search
+
+        before = boilerplate.paragraph_prints(old["text"]) if old is not None else {}
+        after = boilerplate.paragraph_prints(new.text) if new is not None else {}
         moved = old is not None and new is not None and old["source"] != new.source
         if old is not None:
             gone = before.keys() if moved else before.keys() - after.keys()
@@ -520,6 +520,8 @@ class Store:
     def learn_boilerplate(self, source: str, *, now: str) -> dict[str, str]:
         """Learn the paragraphs now common enough in the source's articles to
         be its boilerplate; returns the newly learnt {fingerprint: paragraph}."""
+        from newsarchive import boilerplate
+
         with self._transaction():
             articles = self._db.execute(
                 "SELECT count(*) FROM articles WHERE source = ?", (source,)
@@ -527,7 +529,7 @@ class Store:
             rows = self._db.execute(
                 "SELECT print, sample FROM paragraph_counts c WHERE source = ? AND articles >= ?"
                 " AND NOT EXISTS (SELECT 1 FROM boilerplate b WHERE b.source = c.source AND b.print = c.print)",
-                (source, boilerplate_threshold(articles)),
+                (source, boilerplate.threshold(articles)),
             ).fetchall()
             self._db.executemany(
                 "INSERT INTO boilerplate (source, print, sample, learnt) VALUES (?, ?, ?, ?)",
@@ -729,9 +731,11 @@ def _article(row: sqlite3.Row) -> Article:
 
 def _count_all_paragraphs(db: sqlite3.Connection) -> None:
     """Fill `paragraph_counts` from the articles already stored."""
+    from newsarchive import boilerplate
+
     counts: dict[tuple[str, str], list] = {}
     for source, text in db.execute("SELECT source, text FROM articles"):
-        for fp, sample in paragraph_prints(text).items():
+        for fp, sample in boilerplate.paragraph_prints(text).items():
             counts.setdefault((source, fp), [0, sample])[0] += 1
     db.executemany(
         "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, ?, ?)",

@@ -12,7 +12,8 @@ from newsarchive.demo.site import article_pages
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.extract import extract
 from newsarchive.index.search import SearchRequest, matching_ids, parse_query, search
-from newsarchive.index.writer import catch_up, read_state, rebuild
+from newsarchive.index.state import read_state
+from newsarchive.index.writer import catch_up, rebuild
 from newsarchive.store import Store
 
 
@@ -211,7 +212,7 @@ def test_index_of_another_store_is_not_trusted(indexed, tmp_path, demo_articles)
 def test_empty_archive_answers_nothing_without_an_index(tmp_path):
     with Store.open(tmp_path / "s.sqlite3") as store:
         page = search(tmp_path / "index", store, SearchRequest("anything"))
-        assert page.total == 0 and page.hits == []
+        assert page.total == 0 and not page.hits
         with pytest.raises(BadQuery):
             search(tmp_path / "index", store, SearchRequest("nosuchfield:x"))
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from whoosh import collectors, qparser, sorting
 from whoosh import query as q
@@ -22,15 +23,16 @@ from whoosh.index import EmptyIndexError, open_dir
 from whoosh.query import NullQuery
 
 from newsarchive.article import Article
-from newsarchive.dates import DateBound
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.index import fixes  # noqa: F401  (corrects Whoosh's AND NOT)
 from newsarchive.index.analysis import fold, fold_and_stem
 from newsarchive.index.matches import TooCostly, matching_docs
 from newsarchive.index.schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
-from newsarchive.index.writer import IndexState, is_current, read_state
+from newsarchive.index.state import IndexState, is_current, read_state
 from newsarchive.store import Store
-from newsarchive.urls import source_of
+
+if TYPE_CHECKING:
+    from newsarchive.dates import DateBound
 
 SORTS = ("relevance", "newest", "oldest")
 # Field names users may also type, mapped to the index's own.
@@ -62,8 +64,7 @@ EXACT_COUNT_LIMIT = 10_000
 _OPEN_ATTEMPTS = 5
 
 
-@dataclass(frozen=True)
-class SearchRequest:
+class SearchRequest(NamedTuple):
     query: str
     source: str | None = None
     author: str | None = None
@@ -74,26 +75,23 @@ class SearchRequest:
     offset: int = 0
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(NamedTuple):
     """A piece of text with the spans (start, end) of the matched words."""
 
     text: str
     highlights: tuple[tuple[int, int], ...] = ()
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     article: Article
     score: float | None
     snippet: Snippet
 
 
-@dataclass
-class SearchPage:
+class SearchPage(NamedTuple):
     request: SearchRequest
     total: int
-    hits: list[Hit] = field(default_factory=list)
+    hits: Sequence[Hit] = ()
     behind: int = 0  # changes the index has not applied yet
     exact: bool = True  # False: `total` is Whoosh's estimate (see EXACT_COUNT_LIMIT)
 
@@ -135,6 +133,8 @@ def parse_query(text: str, schema=None):
 def _filters(request: SearchRequest, schema):
     clauses = []
     if request.source:
+        from newsarchive.urls import source_of
+
         name = request.source.strip().lower()
         clauses.append(q.Term("source", source_of(name) if "://" in name else name.removeprefix("www.")))
     if request.author:

@@ -19,20 +19,18 @@ rather than merged (a merge would cost as much again as the build).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from newsarchive.index.codec import IndexCodec
 from newsarchive.index.schema import INDEX_FORMAT, build_schema, document
+from newsarchive.index.state import IndexState, is_current, read_state, write_state
 from newsarchive.store import Store
 
-STATE_FILE = "newsarchive-index.json"
 # Changes applied per Whoosh commit when catching up: a commit costs a
 # segment write, so batching amortizes it; the bound keeps memory flat.
 CATCH_UP_BATCH = 1000
@@ -58,32 +56,6 @@ SEGMENT_OPTIONS = {"codec": IndexCodec(), "compound": False}
 WHOOSH_LOCK_TIMEOUT = 10.0
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class IndexState:
-    format: int
-    store_id: str
-    seq: int
-
-
-def read_state(index_dir: Path) -> IndexState | None:
-    try:
-        data = json.loads((index_dir / STATE_FILE).read_text(encoding="utf-8"))
-        return IndexState(int(data["format"]), str(data["store_id"]), int(data["seq"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _write_state(index_dir: Path, state: IndexState) -> None:
-    tmp = index_dir / (STATE_FILE + ".tmp")
-    tmp.write_text(json.dumps(state.__dict__), encoding="utf-8")
-    os.replace(tmp, index_dir / STATE_FILE)
-
-
-def is_current(state: IndexState | None, store: Store) -> bool:
-    """Whether an index with this state can be caught up (rather than rebuilt)."""
-    return state is not None and state.format == INDEX_FORMAT and state.store_id == store.store_id
 
 
 def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) -> int:
@@ -121,7 +93,7 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
                 raise
             writer.commit()
             state = IndexState(state.format, state.store_id, changes[-1].seq)
-            _write_state(index_dir, state)
+            write_state(index_dir, state)
             caught += len(changes)
             if progress:
                 progress(caught, max(total, caught))
@@ -199,7 +171,7 @@ def rebuild(
             shutil.rmtree(fresh, ignore_errors=True)
             raise
     ix.close()
-    _write_state(fresh, IndexState(INDEX_FORMAT, store.store_id, seq))
+    write_state(fresh, IndexState(INDEX_FORMAT, store.store_id, seq))
     if index_dir.exists():
         os.rename(index_dir, stale)
     os.rename(fresh, index_dir)
