@@ -12,7 +12,9 @@ Sections (names for --only):
   ingest    `add` and `import` of generated pages vs trafilatura alone
             (pages/s), and extraction of the shared dataset's real pages
   crawl     a crawl of a generated local site (politeness off) vs a bare
-            Scrapy spider fetching the same URLs: pages/s and peak RSS
+            Scrapy spider fetching the same URLs: pages/s and peak RSS; and
+            vs the same spider putting each page through trafilatura into
+            one Whoosh writer (the same job, done the plain way)
   memory    the resident memory of a 10,000-page crawl (--quick: 4,000) at
             its start, middle and end
 
@@ -333,7 +335,7 @@ def _write_warc(path: Path, pages: list[tuple[str, bytes]]) -> None:
 def bench_crawl(table: Table, work: Path, setup: dict, generator: Generator) -> None:
     count = setup["site"]
     with GeneratedSite(count, generator, {"section", "sitemap"}) as server:
-        ours_times, ours_peaks, peer_times, peer_peaks, fetched = [], [], [], [], 0
+        ours_times, ours_peaks, peer_times, peer_peaks, plain_times, fetched = [], [], [], [], [], 0
         for _ in range(setup["build_repeat"] + 1):
             archive = work / "crawled"
             shutil.rmtree(archive, ignore_errors=True)
@@ -352,9 +354,15 @@ def bench_crawl(table: Table, work: Path, setup: dict, generator: Generator) -> 
             peer_times.append(seconds)
             peer_peaks.append(peak)
             peer_fetched = len(server.hits)
+            server.hits.clear()
+            seconds, _ = watched([*PEERS, "fetch-extract-index", str(url_file), str(work / "plain-index")])
+            plain_times.append(seconds)
+            plain_fetched = len(server.hits)
         shutil.rmtree(work / "crawled", ignore_errors=True)
+        shutil.rmtree(work / "plain-index", ignore_errors=True)
     ours_rate = fetched / statistics.median(ours_times)
     peer_rate = peer_fetched / statistics.median(peer_times)
+    plain_rate = plain_fetched / statistics.median(plain_times)
     table.add(
         "crawl",
         f"crawl a {count}-article local site ({fetched} pages)",
@@ -363,6 +371,14 @@ def bench_crawl(table: Table, work: Path, setup: dict, generator: Generator) -> 
         "pages/s",
         ours_rate / peer_rate,
         ">= 0.67",
+    )
+    table.add(
+        "crawl",
+        "same vs Scrapy+trafilatura+Whoosh, 1 process",
+        ours_rate,
+        plain_rate,
+        "pages/s",
+        ours_rate / plain_rate,
     )
     ours_mb, peer_mb = statistics.median(ours_peaks), statistics.median(peer_peaks)
     table.add("crawl", "peak RSS of that crawl, all its processes", ours_mb, peer_mb, "MB", ours_mb / peer_mb)
