@@ -23,9 +23,12 @@ from newsarchive.workers import IndexFollower
 # Index updates come after at least this many stored articles and this many
 # seconds: each Whoosh commit writes a segment and merges small ones, so on a
 # fast crawl a count alone would spend more time merging than indexing; on a
-# polite one (a page a second or slower) the count is what decides.
+# polite one (a page a second or slower) the count is what decides. Measured
+# on a 1,000-article local site: every 10 s left the whole index to the end
+# (96 pages/s), every 3 s keeps it following (117 pages/s), every batch of 25
+# at once fights the crawl for the cores (80 pages/s).
 INDEX_EVERY = 25
-INDEX_INTERVAL = 10.0
+INDEX_INTERVAL = 3.0
 # Pages between two rounds of boilerplate learning.
 LEARN_EVERY = 100
 # How long a periodic index update waits for the writer lock before leaving
