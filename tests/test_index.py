@@ -261,3 +261,30 @@ def test_article_changed_twice_in_one_batch_is_indexed_once(indexed, demo_articl
     with open_dir(str(index_dir)).reader() as reader:
         assert reader.doc_count() == len(demo_articles)
     assert titles(indexed, "bridge reopens").count("Bridge reopens at last") == 1
+
+
+@pytest.mark.parametrize(
+    "query, options",
+    [
+        ("harbour", {}),
+        ("the", {"limit": 3}),
+        ("harbour OR storm", {"offset": 2, "limit": 4}),
+        ("the -harbour", {}),
+        ('"storm surge" OR bridge', {}),
+        ("", {"source": "harbour-herald.example"}),
+        ("the", {"since": parse_bound("2010")}),
+    ],
+)
+def test_counting_pass_and_skipping_search_agree(indexed, monkeypatch, query, options):
+    """Where matches are few, one pass scores and counts every match; past
+    the limit Whoosh skips blocks and the total comes from posting ids. Both
+    must show the same page and the same total."""
+    index_dir, store = indexed
+    request = SearchRequest(query, **options)
+    one_pass = search(index_dir, store, request)
+    monkeypatch.setattr("newsarchive.index.search.EXACT_COUNT_LIMIT", 0)
+    skipping = search(index_dir, store, request)
+    assert [h.article.id for h in one_pass.hits] == [h.article.id for h in skipping.hits]
+    assert [h.score for h in one_pass.hits] == [h.score for h in skipping.hits]
+    assert one_pass.total == skipping.total and one_pass.exact
+    assert one_pass.total >= len(one_pass.hits) > 0

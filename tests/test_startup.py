@@ -50,3 +50,22 @@ def test_every_code_directory_is_a_package_that_gets_installed():
         if "__pycache__" not in path.parts
     }
     assert code_dirs <= found, f"not installed: {sorted(code_dirs - found)}"
+
+
+def test_garbage_collector_is_back_for_every_command_but_search(tmp_path):
+    """main() pauses the collector for start-up; a search keeps it paused to
+    its end, every other command (a crawl runs for hours) gets it back."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    runner = CliRunner()
+    try:
+        for command, enabled in ((["stats"], True), (["search", "anything"], False)):
+            gc.disable()
+            runner.invoke(cli, ["--archive", str(tmp_path / "archive"), *command])
+            assert gc.isenabled() is enabled, command
+    finally:
+        gc.enable()
