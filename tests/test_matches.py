@@ -167,3 +167,23 @@ def test_phrases_past_the_walk_limit_are_refused(tmp_path):
         # Words are never walked, however many documents hold them.
         assert len(matching_docs(searcher, parse_query("storm surge", schema), walk_limit=1)) == 5
     ix.close()
+
+
+def test_postings_read_a_block_at_a_time_or_walked_give_the_same(tmp_path, monkeypatch):
+    """The block reader relies on Whoosh internals; without them postings are
+    walked one by one, with the same answer."""
+    schema = build_schema()
+    ix = create_in(str(tmp_path), schema)
+    with ix.writer() as writer:
+        for number in range(300):  # several posting blocks
+            writer.add_document(id=str(number), title="t", text=" ".join(WORDS[: number % len(WORDS) + 1]))
+    with ix.writer() as writer:
+        writer.merge = False
+        writer.delete_by_term("id", "7")
+    queries = ["harbour", "storm -bridge", "river OR flood", "tun*"]
+    with ix.searcher() as searcher:
+        by_block = [matching_docs(searcher, parse_query(text, schema)) for text in queries]
+        monkeypatch.setattr("newsarchive.index.matches._BLOCK_PARTS", ("_not_in_this_whoosh",))
+        walked = [matching_docs(searcher, parse_query(text, schema)) for text in queries]
+    assert by_block == walked and all(by_block)
+    ix.close()

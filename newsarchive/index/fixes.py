@@ -18,4 +18,5 @@ def _find_first(self) -> None:
         self._find_next()
 
 
-AndNotMatcher._find_first = _find_first
+if hasattr(AndNotMatcher, "_find_first") and hasattr(AndNotMatcher, "_find_next"):
+    AndNotMatcher._find_first = _find_first

@@ -84,9 +84,13 @@ def _term_docs(reader, fieldname, text) -> set[int]:
     return docs - deleted if deleted else docs
 
 
+# The block reader's internals read here; a Whoosh without them is walked.
+_BLOCK_PARTS = ("_ids", "_i", "_read_ids", "_next_block")
+
+
 def _posting_ids(matcher):
     """Every id of a fresh postings matcher, a whole block at a time."""
-    if W3LeafMatcher is None or not isinstance(matcher, W3LeafMatcher):
+    if not isinstance(matcher, W3LeafMatcher or ()) or not all(hasattr(matcher, a) for a in _BLOCK_PARTS):
         yield from matcher.all_ids()
         return
     while matcher.is_active():
