@@ -3,7 +3,7 @@
     python bench/peers.py search INDEX QUERY [--since DATE --until DATE --newest]
     python bench/peers.py build STORE INDEX
     python bench/peers.py extract DIR
-    python bench/peers.py fetch URLS-FILE
+    python bench/peers.py fetch URLS-FILE [DELAY]
     python bench/peers.py fetch-extract-index URLS-FILE INDEX
 
 `search` opens a Whoosh index and runs one query with Whoosh's own parser,
@@ -113,9 +113,10 @@ def extract(directory: str) -> None:
     print(found)
 
 
-def _fetch_all(urls_file: str, parse) -> int:
-    """Fetch every URL of the file with a bare Scrapy spider (the crawl's
-    politeness off, as ours runs in the bench), calling `parse(response)`."""
+def _fetch_all(urls_file: str, parse, delay: float = 0.0) -> int:
+    """Fetch every URL of the file with a bare Scrapy spider, with the
+    crawl's settings as the bench runs it (politeness off but for a fixed
+    `delay` between requests), calling `parse(response)`."""
     import scrapy
     from scrapy.crawler import CrawlerProcess
 
@@ -136,7 +137,8 @@ def _fetch_all(urls_file: str, parse) -> int:
     process = CrawlerProcess(
         {
             "ROBOTSTXT_OBEY": False,
-            "DOWNLOAD_DELAY": 0,
+            "DOWNLOAD_DELAY": delay,
+            "DOWNLOAD_DELAY_JITTER": 0,
             "AUTOTHROTTLE_ENABLED": False,
             "CONCURRENT_REQUESTS": 16,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
@@ -150,8 +152,8 @@ def _fetch_all(urls_file: str, parse) -> int:
     return len(fetched)
 
 
-def fetch(urls_file: str) -> None:
-    print(_fetch_all(urls_file, lambda response: None))
+def fetch(urls_file: str, delay: str = "0") -> None:
+    print(_fetch_all(urls_file, lambda response: None, float(delay)))
 
 
 def fetch_extract_index(urls_file: str, index: str) -> None:
