@@ -495,12 +495,15 @@ def _compile_newsarchive() -> None:
     (an editable install) with PYTHONDONTWRITEBYTECODE set, every cold
     process would otherwise compile its ~40 modules from source (~20 ms),
     which users of an installed package never pay; the peers' libraries
-    are compiled already."""
+    are compiled already. Forced: compileall trusts a cache whose recorded
+    modification time matches, but a file edited twice in one second keeps
+    that time with new contents, and Python then rejects the cache (its
+    size differs) and compiles from source in every process."""
     import compileall
 
     import newsarchive
 
-    compileall.compile_dir(Path(newsarchive.__file__).parent, quiet=1)
+    compileall.compile_dir(Path(newsarchive.__file__).parent, quiet=1, force=True)
 
 
 BENCHES = {
