@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsarchive import boilerplate
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
 from newsarchive.errors import ArchiveError, ArchiveTooNew, BadInput
 from newsarchive.urls import canonicalize
@@ -366,8 +367,6 @@ class Store:
     def _recount(self, old, new: Article | None) -> None:
         """Keep `paragraph_counts` in step with the stored texts: how many of
         each source's articles hold each paragraph."""
-        from newsarchive import boilerplate  # not needed to read, e.g. to search
-
         before = boilerplate.paragraph_prints(old["text"]) if old is not None else {}
         after = boilerplate.paragraph_prints(new.text) if new is not None else {}
         moved = old is not None and new is not None and old["source"] != new.source
@@ -520,8 +519,6 @@ class Store:
     def learn_boilerplate(self, source: str, *, now: str) -> dict[str, str]:
         """Learn the paragraphs now common enough in the source's articles to
         be its boilerplate; returns the newly learnt {fingerprint: paragraph}."""
-        from newsarchive import boilerplate
-
         with self._transaction():
             articles = self._db.execute(
                 "SELECT count(*) FROM articles WHERE source = ?", (source,)
@@ -731,8 +728,6 @@ def _article(row: sqlite3.Row) -> Article:
 
 def _count_all_paragraphs(db: sqlite3.Connection) -> None:
     """Fill `paragraph_counts` from the articles already stored."""
-    from newsarchive import boilerplate
-
     counts: dict[tuple[str, str], list] = {}
     for source, text in db.execute("SELECT source, text FROM articles"):
         for fp, sample in boilerplate.paragraph_prints(text).items():

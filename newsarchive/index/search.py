@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from whoosh import collectors, qparser, sorting
 from whoosh import query as q
@@ -23,6 +23,7 @@ from whoosh.index import EmptyIndexError, open_dir
 from whoosh.query import NullQuery
 
 from newsarchive.article import Article
+from newsarchive.dates import DateBound
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.index import fixes  # noqa: F401  (corrects Whoosh's AND NOT)
 from newsarchive.index.analysis import fold, fold_and_stem
@@ -30,9 +31,7 @@ from newsarchive.index.matches import TooCostly, matching_docs
 from newsarchive.index.schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
 from newsarchive.index.state import IndexState, is_current, read_state
 from newsarchive.store import Store
-
-if TYPE_CHECKING:
-    from newsarchive.dates import DateBound
+from newsarchive.urls import source_of
 
 SORTS = ("relevance", "newest", "oldest")
 # Field names users may also type, mapped to the index's own.
@@ -133,8 +132,6 @@ def parse_query(text: str, schema=None):
 def _filters(request: SearchRequest, schema):
     clauses = []
     if request.source:
-        from newsarchive.urls import source_of
-
         name = request.source.strip().lower()
         clauses.append(q.Term("source", source_of(name) if "://" in name else name.removeprefix("www.")))
     if request.author:
@@ -216,22 +213,28 @@ def matching_ids(index_dir: Path, store: Store, request: SearchRequest) -> list[
         _query(request, build_schema())
         return []
     with closing(ix), ix.searcher() as searcher:
-        results = searcher.search(
-            _query(request, ix.schema),
-            limit=None,
-            filter=_filters(request, ix.schema),
-            sortedby=_sort(request),
-        )
+        query = _query(request, ix.schema)
+        allowed = _allowed(searcher, request, ix.schema)
+        if allowed is not None and not allowed:
+            return []
+        results = searcher.search(query, limit=None, filter=allowed, sortedby=_sort(request))
         return [hit["id"] for hit in results]
 
 
+def _allowed(searcher, request: SearchRequest, schema) -> set[int] | None:
+    """The documents the filter options allow, as a set (a filter query
+    Whoosh would walk again); None without filters. An empty set must not
+    reach Whoosh, which takes it for no filter at all."""
+    filter_query = _filters(request, schema)
+    return matching_docs(searcher, filter_query) if filter_query else None
+
+
 def _run(ix, store: Store, request: SearchRequest, state: IndexState) -> SearchPage:
-    query, filter_query = _query(request, ix.schema), _filters(request, ix.schema)
+    query = _query(request, ix.schema)
     behind = max(store.last_seq() - state.seq, 0)
     with ix.searcher() as searcher:
-        # The filter as a set of documents: Whoosh would walk it again.
-        allowed = matching_docs(searcher, filter_query) if filter_query else None
-        if allowed is not None and not allowed:  # an empty filter means none to Whoosh
+        allowed = _allowed(searcher, request, ix.schema)
+        if allowed is not None and not allowed:
             return SearchPage(request, 0, behind=behind)
         results = _search(searcher, query, request, allowed)
         results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
