@@ -715,12 +715,26 @@ def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -
     archive = _archive(ctx)
     with archive.open_store() as store:
         page = run_search(archive.index_dir, store, request)
-    if page.behind:
-        note(f"note: the index is {page.behind} changes behind the store; run `newsarchive reindex`")
+    if not page.indexed and page.behind:
+        note(
+            f"note: the search index is not built yet ({page.behind} changes to apply); the next command"
+            " that writes, or `newsarchive reindex`, builds it"
+        )
+    elif page.behind:
+        note(
+            f"note: the index is {page.behind} changes behind the store; the next command that writes,"
+            " or `newsarchive reindex`, catches it up"
+        )
     records = [_hit_record(hit) for hit in page.hits]
     if fmt == "json":
         print_json(
-            {"query": request.query, "total": page.total, "total_exact": page.exact, "results": records}
+            {
+                "query": request.query,
+                "total": page.total,
+                "total_exact": page.exact,
+                "index_behind": page.behind,
+                "results": records,
+            }
         )
     elif fmt == "jsonl":
         print_jsonl(records)
@@ -825,12 +839,14 @@ def stats(ctx, fmt: str) -> None:
     Example:
       newsarchive stats --json
     """
+    from newsarchive.index.generations import live
     from newsarchive.index.state import is_current, read_state
 
     archive = _archive(ctx)
     with archive.open_store() as store:
         numbers = store.stats()
-        state = read_state(archive.index_dir)
+        where = live(archive.index_dir)
+        state = read_state(where) if where else None
         present = is_current(state, store)
         numbers["index"] = {
             "present": present,

@@ -190,29 +190,22 @@ def _index(archive: Archive, store: Store, report: Report, repair: bool) -> None
     report.findings.append(finding)
 
 
-def index_disagreements(index_dir: Path, store: Store) -> list[str]:
+def index_disagreements(index_root: Path, store: Store) -> list[str]:
     """How the index differs from the store, in words; [] when they agree."""
-    from newsarchive.index.search import open_index
-    from newsarchive.index.state import is_current, read_state
+    from newsarchive.errors import IndexUnavailable
+    from newsarchive.index.search import reading
 
-    state = read_state(index_dir)
-    if not is_current(state, store):
-        return (
-            ["the index is missing, of an older format, or built for another store"] if store.count() else []
-        )
     problems = []
-    behind = store.last_seq() - state.seq
-    if behind:
-        problems.append(f"the index is {behind} changes behind the store")
     try:
-        ix = open_index(index_dir)
-    except Exception as error:
-        return [f"the index cannot be opened ({error})"]
-    try:
-        with ix.searcher() as searcher:
+        with reading(index_root, store) as (searcher, state):
+            if searcher is None:
+                return ["the index is missing"] if store.count() else []
+            behind = store.last_seq() - state.seq
+            if behind:
+                problems.append(f"the index is {behind} changes behind the store")
             indexed = {fields["id"]: fields.get("hash") for fields in searcher.all_stored_fields()}
-    finally:
-        ix.close()
+    except IndexUnavailable as error:
+        return [str(error)]
     stored = store.content_hashes()
     orphans = indexed.keys() - stored.keys()
     missing = stored.keys() - indexed.keys()

@@ -11,6 +11,7 @@ from newsarchive.dates import parse_bound
 from newsarchive.demo.site import article_pages
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.extract import extract
+from newsarchive.index.generations import begin, live
 from newsarchive.index.search import SearchRequest, matching_ids, parse_query, search
 from newsarchive.index.state import read_state
 from newsarchive.index.writer import catch_up, rebuild
@@ -178,27 +179,59 @@ def test_index_follows_updates_and_deletions(indexed, demo_articles):
     assert catch_up(index_dir, store) == 2
     assert titles(indexed, "protest") == ["Ferry fares frozen after protest"]
     assert titles(indexed, "girders") == []
-    assert read_state(index_dir).seq == store.last_seq()
+    assert read_state(live(index_dir)).seq == store.last_seq()
     assert catch_up(index_dir, store) == 0
 
 
 def test_rebuild_gives_the_same_answers(indexed):
     index_dir, store = indexed
     before = {q: titles(indexed, q) for q in ("harbour", "trained", '"storm surge"', "title:ferry")}
-    shutil.rmtree(index_dir)
+    first = live(index_dir)
     assert rebuild(index_dir, store) == 8
+    assert live(index_dir) != first
     assert {q: titles(indexed, q) for q in before} == before
-    assert not index_dir.with_name("index.new").exists()
-    assert not index_dir.with_name("index.old").exists()
+    # The generation before stays for readers that resolved it; older ones go.
+    assert rebuild(index_dir, store) == 8
+    assert not first.exists()
+    assert sorted(p.name for p in index_dir.iterdir()) == ["CURRENT", "g000002", "g000003"]
 
 
-def test_missing_index_is_rebuilt_by_catch_up(indexed):
+def test_a_killed_rebuild_leaves_the_live_index_answering(indexed):
+    index_dir, store = indexed
+    before = titles(indexed, "harbour")
+    left = begin(index_dir)  # what a rebuild killed half way leaves
+    (left / "half-written").write_bytes(b"x")
+    assert titles(indexed, "harbour") == before
+    assert rebuild(index_dir, store) == 8
+    assert not left.exists()
+    assert titles(indexed, "harbour") == before
+
+
+def test_no_index_answers_nothing_and_says_so_until_a_writer_builds_it(indexed):
     index_dir, store = indexed
     shutil.rmtree(index_dir)
-    with pytest.raises(IndexUnavailable, match="newsarchive reindex"):
-        search(index_dir, store, SearchRequest("harbour"))
+    page = search(index_dir, store, SearchRequest("harbour"))
+    assert (page.total, page.indexed, page.behind) == (0, False, store.last_seq())
+    with pytest.raises(BadQuery):
+        search(index_dir, store, SearchRequest("nosuchfield:x"))
     catch_up(index_dir, store)
     assert titles(indexed, "seals")
+
+
+def test_an_index_from_before_generations_is_read_then_moved(indexed):
+    index_dir, store = indexed
+    where = live(index_dir)
+    for path in where.iterdir():
+        path.rename(index_dir / path.name)
+    where.rmdir()
+    (index_dir / "CURRENT").unlink()
+    assert live(index_dir) == index_dir
+    before = titles(indexed, "harbour")
+    assert before
+    rebuild(index_dir, store)
+    assert titles(indexed, "harbour") == before
+    rebuild(index_dir, store)  # the old layout's files go at the swap after
+    assert sorted(p.name for p in index_dir.iterdir()) == ["CURRENT", "g000001", "g000002"]
 
 
 def test_index_of_another_store_is_not_trusted(indexed, tmp_path, demo_articles):
@@ -258,7 +291,7 @@ def test_article_changed_twice_in_one_batch_is_indexed_once(indexed, demo_articl
     catch_up(index_dir, store)
     from whoosh.index import open_dir
 
-    with open_dir(str(index_dir)).reader() as reader:
+    with open_dir(str(live(index_dir))).reader() as reader:
         assert reader.doc_count() == len(demo_articles)
     assert titles(indexed, "bridge reopens").count("Bridge reopens at last") == 1
 

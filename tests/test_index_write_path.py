@@ -29,6 +29,7 @@ from newsarchive.demo.site import article_pages
 from newsarchive.extract import extract
 from newsarchive.index.analysis import FoldedWords, reference_chain
 from newsarchive.index.codec import IndexCodec
+from newsarchive.index.generations import live
 from newsarchive.index.schema import build_schema, document
 from newsarchive.index.search import SearchRequest, best_paragraphs, parse_query, search
 from newsarchive.index.writer import catch_up, rebuild
@@ -92,7 +93,7 @@ QUERIES = ["harbour", "trained OR bridge", '"storm surge"', "title:ferry", "seal
 
 
 def answers(index_dir: Path, limit: int | None = 20) -> dict:
-    ix = open_dir(str(index_dir))
+    ix = open_dir(str(live(index_dir) or index_dir))
     with ix.searcher() as searcher:
         return {
             query: [
@@ -125,7 +126,7 @@ def test_parallel_rebuild_answers_as_the_serial_one(tmp_path, demo_articles):
     assert {q: sorted(hits) for q, hits in parallel.items()} == {
         q: sorted(hits) for q, hits in serial.items()
     }
-    with open_dir(str(tmp_path / "parallel")).reader() as reader:
+    with open_dir(str(live(tmp_path / "parallel"))).reader() as reader:
         assert len(reader.leaf_readers()) >= 2
         assert reader.doc_count() == 450
 
@@ -210,7 +211,7 @@ def test_killed_parallel_reindex_leaves_no_workers_and_no_lock(tmp_path, demo_ar
     done = subprocess.run(command + ["--json"], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert '"indexed": 2500' in done.stdout
-    assert not (archive / "index.new").exists()
+    assert not list((archive / "index").glob("*.building"))
     shutil.rmtree(archive)
 
 
@@ -226,7 +227,7 @@ def test_segments_are_separate_files_not_compound(tmp_path, demo_articles):
             store.put(article, now="t1")
         catch_up(index_dir, store)  # and an update
         rebuild(tmp_path / "rebuilt", store, workers=2)
-    for directory in (index_dir, tmp_path / "rebuilt"):
+    for directory in (live(index_dir), live(tmp_path / "rebuilt")):
         names = [path.name for path in directory.iterdir()]
         assert not [name for name in names if name.endswith(".seg")], names
         assert [name for name in names if name.endswith(".pst")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from contextlib import closing
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +27,7 @@ from newsarchive.dates import DateBound
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.index import fixes  # noqa: F401  (corrects Whoosh's AND NOT)
 from newsarchive.index.analysis import fold, fold_and_stem
+from newsarchive.index.generations import live
 from newsarchive.index.matches import TooCostly, matching_docs
 from newsarchive.index.schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
 from newsarchive.index.state import IndexState, is_current, read_state
@@ -93,6 +94,7 @@ class SearchPage(NamedTuple):
     hits: Sequence[Hit] = ()
     behind: int = 0  # changes the index has not applied yet
     exact: bool = True  # False: `total` is Whoosh's estimate (see EXACT_COUNT_LIMIT)
+    indexed: bool = True  # False: there is no index yet (a first build is under way)
 
 
 def parse_query(text: str, schema=None):
@@ -157,35 +159,50 @@ def _sort(request: SearchRequest):
     )
 
 
-def open_index(index_dir: Path):
-    for attempt in range(_OPEN_ATTEMPTS):
-        try:
-            return open_dir(str(index_dir))
-        except (EmptyIndexError, FileNotFoundError, OSError):
-            if attempt == _OPEN_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-
-
-def _open(index_dir: Path, store: Store, request: SearchRequest):
-    """The index and its state, or None when the archive holds no articles
-    yet (an empty archive answers every query with nothing)."""
-    if request.sort not in SORTS:
-        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
-    state = read_state(index_dir)
-    if not is_current(state, store):
-        if store.count() == 0:
-            return None, None
-        raise IndexUnavailable(
-            f"the search index in {index_dir} is missing, of an older format, or built for another store;"
-            " run `newsarchive reindex` to rebuild it"
-        )
+@contextmanager
+def reading(index_root: Path, store: Store):
+    """(searcher, state) of the live index, closed on leaving; (None, None)
+    when there is no index yet (a first build is under way or was killed:
+    it is the same as an empty one, and the next writer brings it up)."""
+    opened = _open(index_root, store)
+    if opened is None:
+        yield None, None
+        return
+    ix, searcher, state = opened
     try:
-        return open_index(index_dir), state
-    except Exception as error:
-        raise IndexUnavailable(
-            f"the search index in {index_dir} cannot be opened ({error}); run `newsarchive reindex`"
-        ) from None
+        yield searcher, state
+    finally:
+        searcher.close()
+        ix.close()
+
+
+def _open(index_root: Path, store: Store):
+    for attempt in range(_OPEN_ATTEMPTS):
+        where = live(index_root)
+        state = read_state(where) if where else None
+        if state is None:
+            return None
+        if not is_current(state, store):
+            raise IndexUnavailable(
+                f"the search index in {index_root} is of an older format or built for another store;"
+                " run `newsarchive reindex` to rebuild it"
+            )
+        try:
+            ix = open_dir(str(where))
+            try:
+                return ix, ix.searcher(), state
+            except BaseException:
+                ix.close()
+                raise
+        except (EmptyIndexError, OSError) as error:
+            # A swap or a commit moved the files between reading the
+            # pointer and opening them: the next attempt finds the new ones.
+            if attempt == _OPEN_ATTEMPTS - 1:
+                raise IndexUnavailable(
+                    f"the search index in {index_root} cannot be opened ({error}); run `newsarchive reindex`"
+                ) from None
+            time.sleep(0.05 * (attempt + 1))
+    return None
 
 
 def _query(request: SearchRequest, schema):
@@ -195,26 +212,28 @@ def _query(request: SearchRequest, schema):
     return parse_query(request.query, schema)
 
 
-def search(index_dir: Path, store: Store, request: SearchRequest) -> SearchPage:
+def search(index_root: Path, store: Store, request: SearchRequest) -> SearchPage:
     """One page of results, each with its article (from the store) and a
     highlighted snippet."""
-    ix, state = _open(index_dir, store, request)
-    if ix is None:
-        _query(request, build_schema())  # a bad query is an error even so
-        return SearchPage(request, 0)
-    with closing(ix):
-        return _run(ix, store, request, state)
+    if request.sort not in SORTS:
+        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    with reading(index_root, store) as (searcher, state):
+        if searcher is None:
+            _query(request, build_schema())  # a bad query is an error even so
+            return SearchPage(request, 0, behind=store.last_seq(), indexed=False)
+        return _run(searcher, store, request, state)
 
 
-def matching_ids(index_dir: Path, store: Store, request: SearchRequest) -> list[str]:
+def matching_ids(index_root: Path, store: Store, request: SearchRequest) -> list[str]:
     """Ids of every match, in the requested order (for export)."""
-    ix, _ = _open(index_dir, store, request)
-    if ix is None:
-        _query(request, build_schema())
-        return []
-    with closing(ix), ix.searcher() as searcher:
-        query = _query(request, ix.schema)
-        allowed = _allowed(searcher, request, ix.schema)
+    if request.sort not in SORTS:
+        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    with reading(index_root, store) as (searcher, _):
+        if searcher is None:
+            _query(request, build_schema())
+            return []
+        query = _query(request, searcher.schema)
+        allowed = _allowed(searcher, request, searcher.schema)
         if allowed is not None and not allowed:
             return []
         results = searcher.search(query, limit=None, filter=allowed, sortedby=_sort(request))
@@ -229,33 +248,33 @@ def _allowed(searcher, request: SearchRequest, schema) -> set[int] | None:
     return matching_docs(searcher, filter_query) if filter_query else None
 
 
-def _run(ix, store: Store, request: SearchRequest, state: IndexState) -> SearchPage:
-    query = _query(request, ix.schema)
+def _run(searcher, store: Store, request: SearchRequest, state: IndexState) -> SearchPage:
+    schema = searcher.schema
+    query = _query(request, schema)
     behind = max(store.last_seq() - state.seq, 0)
-    with ix.searcher() as searcher:
-        allowed = _allowed(searcher, request, ix.schema)
-        if allowed is not None and not allowed:
-            return SearchPage(request, 0, behind=behind)
-        results = _search(searcher, query, request, allowed)
-        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        results.formatter = _MarkFormatter()
-        # By position: list(results) would ask len(), which counts every match.
-        page = [results[n] for n in range(request.offset, results.scored_length())]
-        articles = store.get_many(hit["id"] for hit in page)
-        text_field = ix.schema["text"]
-        words = frozenset(
-            text_field.from_bytes(term) for _, term in results.query_terms(expand=True, fieldname="text")
-        )
-        hits = []
-        for hit in page:
-            article = articles.get(hit["id"])
-            if article is None:  # removed from the store; the index lags
-                continue
-            passage = best_paragraphs(article.text, words)
-            marked = hit.highlights("text", text=passage, top=SNIPPET_FRAGMENTS) if passage else ""
-            hits.append(Hit(article, _score(hit), _snippet(marked, article)))
-        total, exact = _total(searcher, query, allowed, results)
-        return SearchPage(request, total, hits, behind=behind, exact=exact)
+    allowed = _allowed(searcher, request, schema)
+    if allowed is not None and not allowed:
+        return SearchPage(request, 0, behind=behind)
+    results = _search(searcher, query, request, allowed)
+    results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    results.formatter = _MarkFormatter()
+    # By position: list(results) would ask len(), which counts every match.
+    page = [results[n] for n in range(request.offset, results.scored_length())]
+    articles = store.get_many(hit["id"] for hit in page)
+    text_field = schema["text"]
+    words = frozenset(
+        text_field.from_bytes(term) for _, term in results.query_terms(expand=True, fieldname="text")
+    )
+    hits = []
+    for hit in page:
+        article = articles.get(hit["id"])
+        if article is None:  # removed from the store; the index lags
+            continue
+        passage = best_paragraphs(article.text, words)
+        marked = hit.highlights("text", text=passage, top=SNIPPET_FRAGMENTS) if passage else ""
+        hits.append(Hit(article, _score(hit), _snippet(marked, article)))
+    total, exact = _total(searcher, query, allowed, results)
+    return SearchPage(request, total, hits, behind=behind, exact=exact)
 
 
 def _search(searcher, query, request: SearchRequest, allowed: set[int] | None):

@@ -4,8 +4,8 @@ The index remembers the last change sequence number it applied (in a small
 state file beside Whoosh's own); `catch_up` applies the store's later
 changes, `rebuild` makes a new index from the whole store and swaps it in.
 Both hold the archive's writer lock, so there is one index writer at a time
-and readers are never disturbed: Whoosh commits atomically and a rebuild is
-built aside, then renamed into place.
+and readers are never disturbed: Whoosh commits atomically, and a rebuild
+is built aside as a new generation and swapped in (generations.py).
 
 Applying a change is idempotent (replace by id, or delete by id), so a
 process killed between a Whoosh commit and the state file just re-applies a
@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from newsarchive.index.codec import IndexCodec
+from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.schema import INDEX_FORMAT, build_schema, document
 from newsarchive.index.state import IndexState, is_current, read_state, write_state
 from newsarchive.store import Store
@@ -34,6 +35,10 @@ from newsarchive.store import Store
 # Changes applied per Whoosh commit when catching up: a commit costs a
 # segment write, so batching amortizes it; the bound keeps memory flat.
 CATCH_UP_BATCH = 1000
+# A missing index with more changes than this to apply is built in bulk
+# (aside, then swapped in) rather than a batch at a time: bulk adds skip
+# the lookup a replace needs.
+BULK_FROM = 5 * CATCH_UP_BATCH
 # Memory for a catch-up writer's posting pool before it spills to disk: a
 # crawl's index worker stays small beside the crawl.
 CATCH_UP_LIMIT_MB = 8
@@ -58,19 +63,25 @@ WHOOSH_LOCK_TIMEOUT = 10.0
 Progress = Callable[[int, int], None]
 
 
-def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) -> int:
-    """Apply the store's changes since the index's last; rebuild the index
-    instead when it is missing, of another format or of another store.
+def catch_up(index_root: Path, store: Store, progress: Progress | None = None) -> int:
+    """Apply the store's changes since the index's last. A missing index is
+    first made live empty, so searches answer (with what is indexed so far)
+    from then on; a large backlog is then built aside in bulk, and an index
+    of another format or store is rebuilt aside while it keeps answering.
     Returns the number of articles indexed or removed. Call with the
     archive's writer lock held."""
     from whoosh.index import open_dir
 
-    state = read_state(index_dir)
+    where = live(index_root)
+    state = read_state(where) if where else None
+    if state is None or not _openable(where):
+        where, state = _publish_empty(index_root, store)
     applied = 0
-    if not is_current(state, store) or not _openable(index_dir):
-        applied = rebuild(index_dir, store, progress, limit_mb=CATCH_UP_LIMIT_MB)
-        state = read_state(index_dir)
-    ix = open_dir(str(index_dir))
+    if not is_current(state, store) or (state.seq == 0 and store.last_seq() > BULK_FROM):
+        applied = rebuild(index_root, store, progress, limit_mb=CATCH_UP_LIMIT_MB)
+        where = live(index_root)
+        state = read_state(where)
+    ix = open_dir(str(where))
     total = store.last_seq() - state.seq
     caught = 0
     try:
@@ -93,7 +104,7 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
                 raise
             writer.commit()
             state = IndexState(state.format, state.store_id, changes[-1].seq)
-            write_state(index_dir, state)
+            write_state(where, state)
             caught += len(changes)
             if progress:
                 progress(caught, max(total, caught))
@@ -102,8 +113,19 @@ def catch_up(index_dir: Path, store: Store, progress: Progress | None = None) ->
     return applied + caught
 
 
+def _publish_empty(index_root: Path, store: Store) -> tuple[Path, IndexState]:
+    """A new empty index made live at once (it takes milliseconds)."""
+    from whoosh.index import create_in
+
+    building = begin(index_root)
+    create_in(str(building), build_schema()).close()
+    state = IndexState(INDEX_FORMAT, store.store_id, 0)
+    write_state(building, state)
+    return publish(index_root, building), state
+
+
 def catch_up_locked(
-    index_dir: Path, store: Store, lock_path: Path, *, wait: float, purpose: str
+    index_root: Path, store: Store, lock_path: Path, *, wait: float, purpose: str
 ) -> str | None:
     """`catch_up` under the archive's writer lock, waiting `wait` seconds
     for it; the reason it could not run (the lock's holder), or None."""
@@ -112,7 +134,7 @@ def catch_up_locked(
 
     try:
         with WriterLock(lock_path, timeout=wait, purpose=purpose):
-            catch_up(index_dir, store)
+            catch_up(index_root, store)
     except ArchiveBusy as busy:
         return str(busy)
     return None
@@ -128,7 +150,7 @@ def parallel_workers(articles: int) -> int:
 
 
 def rebuild(
-    index_dir: Path,
+    index_root: Path,
     store: Store,
     progress: Progress | None = None,
     *,
@@ -145,12 +167,8 @@ def rebuild(
     # again by the next catch-up, which is harmless.
     seq = store.last_seq()
     total = store.count()
-    fresh = index_dir.with_name(index_dir.name + ".new")
-    stale = index_dir.with_name(index_dir.name + ".old")
-    for leftover in (fresh, stale):  # from a rebuild that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    fresh.mkdir(parents=True)
-    ix = create_in(str(fresh), build_schema())
+    building = begin(index_root)
+    ix = create_in(str(building), build_schema())
     options = {"limitmb": limit_mb, **SEGMENT_OPTIONS}
     if workers > 1:
         options.update(procs=workers, multisegment=True)
@@ -168,24 +186,21 @@ def rebuild(
             _stop_workers(writer)
             writer.cancel()
             ix.close()
-            shutil.rmtree(fresh, ignore_errors=True)
+            shutil.rmtree(building, ignore_errors=True)
             raise
     ix.close()
-    write_state(fresh, IndexState(INDEX_FORMAT, store.store_id, seq))
-    if index_dir.exists():
-        os.rename(index_dir, stale)
-    os.rename(fresh, index_dir)
-    shutil.rmtree(stale, ignore_errors=True)
+    write_state(building, IndexState(INDEX_FORMAT, store.store_id, seq))
+    publish(index_root, building)
     if progress:
         progress(done, total)
     return done
 
 
-def _openable(index_dir: Path) -> bool:
+def _openable(where: Path) -> bool:
     from whoosh.index import exists_in
 
     try:
-        return exists_in(str(index_dir))
+        return exists_in(str(where))
     except OSError:
         return False
 
