@@ -154,7 +154,11 @@ def crawl_view(summary: dict) -> Group:
         + ")"
     )
     lines = [head]
+    if summary["status"] != "ok" and summary.get("reason"):
+        style = "yellow" if summary["status"] in ("incomplete", "interrupted") else "red"
+        lines.append(Padding(_t(summary["reason"], style), (0, 0, 0, 2), expand=False))
     for title, counts in (
+        ("missed", summary.get("missed", {})),
         ("not articles", summary["not_articles"]),
         ("not fetched", summary["skipped"]),
         ("errors", summary["errors"]),

@@ -139,6 +139,42 @@ MIGRATIONS: list = [
     # repeated paragraphs can be learnt): most paragraphs are in one article,
     # and keeping each twice doubled the store.
     "UPDATE paragraph_counts SET sample = '' WHERE articles <= 1;",
+    # The crawl frontier of each target's current job (what was discovered,
+    # what is done), so a killed crawl resumes with nothing lost; and runs
+    # may end "incomplete" (a budget, a failed listing), never claimed "ok".
+    """
+    CREATE TABLE frontier (
+        id       INTEGER PRIMARY KEY,
+        job      TEXT NOT NULL,
+        url      TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        depth    INTEGER NOT NULL,
+        hints    TEXT,
+        via      TEXT,
+        state    TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
+        outcome  TEXT,
+        UNIQUE (job, url)
+    );
+    CREATE INDEX frontier_queue ON frontier (job, state, id);
+    CREATE TABLE runs_new (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        source    TEXT NOT NULL,
+        started   TEXT NOT NULL,
+        finished  TEXT,
+        status    TEXT NOT NULL
+                  CHECK (status IN ('running', 'ok', 'incomplete', 'failed', 'interrupted')),
+        pid       INTEGER,
+        pages     INTEGER NOT NULL DEFAULT 0,
+        new       INTEGER NOT NULL DEFAULT 0,
+        updated   INTEGER NOT NULL DEFAULT 0,
+        errors    INTEGER NOT NULL DEFAULT 0,
+        summary   TEXT NOT NULL DEFAULT '{}'
+    );
+    INSERT INTO runs_new SELECT * FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_new RENAME TO runs;
+    CREATE INDEX runs_source ON runs (source, started);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -155,6 +191,18 @@ class Capture:
     file: str
     offset: int
     digest: str
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A URL in a crawl job's frontier: discovered, to be fetched once."""
+
+    url: str  # canonical
+    kind: str  # robots, sitemap, feed, listing, article, page
+    depth: int  # hops from the crawl's start
+    hints: dict | None = None  # what a feed or sitemap said of it
+    via: tuple[str, ...] = ()  # addresses that redirected here
+    id: int = 0  # its place in the queue (discovery order)
 
 
 @dataclass(frozen=True)
@@ -436,6 +484,70 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    # -- crawl frontier --------------------------------------------------------
+
+    def frontier_states(self, job: str) -> Iterator[tuple[str, str, str]]:
+        """(url, kind, state) of every URL a job has discovered."""
+        yield from self._db.execute("SELECT url, kind, state FROM frontier WHERE job = ?", (job,))
+
+    def frontier_save(
+        self, job: str, found: Iterable[Queued], done: Iterable[tuple[str, str | None]] = ()
+    ) -> None:
+        """Add discovered URLs (each once) and mark URLs done, with their
+        outcome, in one transaction: a page is never done before what it
+        led to is saved."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO frontier (job, url, kind, depth, hints, via) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (job, url) DO UPDATE SET state = 'pending', outcome = NULL",
+                [
+                    (
+                        job,
+                        q.url,
+                        q.kind,
+                        q.depth,
+                        json.dumps(q.hints, ensure_ascii=False) if q.hints else None,
+                        json.dumps(list(q.via)) if q.via else None,
+                    )
+                    for q in found
+                ],
+            )
+            self._db.executemany(
+                "UPDATE frontier SET state = 'done', outcome = ? WHERE job = ? AND url = ?",
+                [(outcome, job, url) for url, outcome in done],
+            )
+
+    def frontier_next(self, job: str, *, after: int, limit: int) -> list[Queued]:
+        """Pending URLs in discovery order, after queue place `after`."""
+        rows = self._db.execute(
+            "SELECT id, url, kind, depth, hints, via FROM frontier"
+            " WHERE job = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?",
+            (job, after, limit),
+        ).fetchall()
+        return [
+            Queued(
+                row["url"],
+                row["kind"],
+                row["depth"],
+                json.loads(row["hints"]) if row["hints"] else None,
+                tuple(json.loads(row["via"])) if row["via"] else (),
+                row["id"],
+            )
+            for row in rows
+        ]
+
+    def frontier_pending(self, job: str) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM frontier WHERE job = ? AND state = 'pending'", (job,)
+        ).fetchone()[0]
+
+    def frontier_jobs(self) -> dict[str, int]:
+        """Jobs with URLs still to fetch, and how many."""
+        rows = self._db.execute(
+            "SELECT job, count(*) FROM frontier WHERE state = 'pending' GROUP BY job ORDER BY job"
+        )
+        return dict(rows.fetchall())
+
     def start_run(self, source: str, *, pid: int, now: str) -> int:
         with self._transaction():
             return self._db.execute(
@@ -450,12 +562,18 @@ class Store:
                 (pages, new, updated, errors, run_id),
             )
 
-    def finish_run(self, run_id: int, *, status: str, now: str, summary: dict) -> None:
+    def finish_run(
+        self, run_id: int, *, status: str, now: str, summary: dict, close_job: str | None = None
+    ) -> None:
+        """Record how a run ended; `close_job` also forgets that job's
+        frontier, in the same transaction (the next crawl starts afresh)."""
         with self._transaction():
             self._db.execute(
                 "UPDATE runs SET status = ?, finished = ?, summary = ? WHERE id = ?",
                 (status, now, json.dumps(summary, ensure_ascii=False), run_id),
             )
+            if close_job is not None:
+                self._db.execute("DELETE FROM frontier WHERE job = ?", (close_job,))
 
     def interrupt_stale_runs(self, source: str, alive: Callable[[int], bool], *, now: str) -> int:
         """Mark runs left "running" by a process that is gone as interrupted."""

@@ -1,4 +1,4 @@
-"""SIGKILL at random moments: nothing acknowledged is lost, nothing breaks.
+"""SIGKILL at random moments: nothing acknowledged is lost, search never fails.
 
 Each trial starts `add`, `crawl`, `import` or `reindex` on an archive that
 already holds articles, reads which articles the store holds a moment
@@ -6,7 +6,8 @@ before killing the command (those are acknowledged: committed), kills it,
 and checks that the store opens and passes SQLite's integrity check, that
 every acknowledged article is still there, that the WARC files read (a cut
 last record aside), and that after `doctor --repair` the index agrees
-with the store exactly.
+with the store exactly. Searches run all through each trial: not one may
+fail while the store holds articles.
 
 CI runs a few trials of each command; `NEWSARCHIVE_KILLS=200` runs many.
 `NEWSARCHIVE_KILL_SEED` replays a run.
@@ -14,6 +15,7 @@ CI runs a few trials of each command; `NEWSARCHIVE_KILLS=200` runs many.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -21,6 +23,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -110,38 +113,101 @@ def command_for(name: str, archive, material, site) -> list[str]:
 DURATION = {"add": 1.5, "import": 1.5, "reindex": 0.8, "crawl": 3.0}
 
 
-def test_kills_lose_nothing_acknowledged(material, tmp_path):
+class SearchLoop:
+    """`newsarchive search` run again and again in a thread while commands
+    are written, killed and run again; every search the archive could have
+    answered (the store held articles) must succeed."""
+
+    def __init__(self, archive):
+        self.archive = archive
+        self.failures: list[str] = []
+        self.answered = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> SearchLoop:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "newsarchive",
+            "--archive",
+            str(self.archive),
+            "search",
+            "harbour",
+            "--json",
+        ]
+        while not self._stop.is_set():
+            had_articles = bool(committed_ids(self.archive))
+            result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+            if not had_articles:
+                continue
+            try:
+                json.loads(result.stdout)
+            except ValueError:
+                self.failures.append(f"exit {result.returncode}: {result.stderr.strip()[:200]}")
+            else:
+                self.answered += 1 if result.returncode == 0 else 0
+                if result.returncode:
+                    self.failures.append(f"exit {result.returncode}: {result.stderr.strip()[:200]}")
+
+
+def test_kills_lose_nothing_acknowledged_and_search_never_fails(material, tmp_path):
+    """Half the trials start from an empty archive, so kills also land
+    while the first index is made; after each kill the same command runs
+    again to the end, searches going on throughout."""
     rng = random.Random(SEED)
-    results = []
+    results, searches = [], 0
     with SiteServer() as site:
         for trial in range(KILLS):
             name = COMMANDS[trial % len(COMMANDS)]
             archive = tmp_path / f"trial-{trial}"
-            shutil.copytree(material / "baseline", archive)
-            process = subprocess.Popen(
-                command_for(name, archive, material, site),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(rng.uniform(0.25, 0.4 + DURATION[name]))
-            acknowledged = committed_ids(archive)
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            where = f"trial {trial} ({name}, seed {SEED})"
-
+            fresh = name != "reindex" and trial % 8 >= 4
+            if not fresh:
+                shutil.copytree(material / "baseline", archive)
+            where = f"trial {trial} ({name}{', fresh archive' if fresh else ''}, seed {SEED})"
+            with SearchLoop(archive) as loop:
+                process = subprocess.Popen(
+                    command_for(name, archive, material, site),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                time.sleep(rng.uniform(0.25, 0.4 + DURATION[name]))
+                acknowledged = committed_ids(archive)
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                if (archive / "store.sqlite3").exists():
+                    with Store.open(archive / "store.sqlite3") as store:
+                        assert store.integrity() == "ok", where
+                        lost = acknowledged - set(store.content_hashes())
+                        assert not lost, f"{where}: {len(lost)} acknowledged articles lost"
+                    for warc in (archive / "warc").glob("*.warc.gz"):
+                        end, problem = whole_records_end(warc)
+                        # Whole records read; only a killed writer's last one may be cut.
+                        assert end > 0 or problem, f"{where}: {warc.name} cannot be read"
+                # The same command again, to the end, searches going on.
+                again = subprocess.run(
+                    command_for(name, archive, material, site), capture_output=True, timeout=300
+                )
+                assert again.returncode == 0, f"{where}: {again.stderr.decode()[-500:]}"
+            assert not loop.failures, f"{where}: {len(loop.failures)} searches failed: {loop.failures[:3]}"
+            searches += loop.answered
             with Store.open(archive / "store.sqlite3") as store:
-                assert store.integrity() == "ok", where
-                lost = acknowledged - set(store.content_hashes())
-                assert not lost, f"{where}: {len(lost)} acknowledged articles lost"
-                for warc in (archive / "warc").glob("*.warc.gz"):
-                    end, problem = whole_records_end(warc)
-                    # Whole records read; only a killed writer's last one may be cut.
-                    assert end > 0 or problem, f"{where}: {warc.name} cannot be read"
                 report = examine(Archive(Config(archive)), store, repair=True)
                 assert report.healthy, f"{where}: {report.to_dict()}"
                 assert index_disagreements(archive / "index", store) == [], where
                 results.append((name, process.returncode, len(acknowledged), store.count()))
             shutil.rmtree(archive)
     assert len(results) == KILLS
-    # The kills did land in the middle of work, not only before or after it.
-    assert any(after > 20 for _, _, _, after in results)
+    # The kills did land in the middle of work, not only before or after it,
+    # and the searches did run through them.
+    assert any(0 < acknowledged < after for _, _, acknowledged, after in results)
+    print(f"\n{KILLS} kills, {searches} searches answered, 0 failed")
+    assert searches >= KILLS

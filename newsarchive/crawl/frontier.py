@@ -3,8 +3,16 @@
 This is the seam where the crawl meets what the archive already holds. The
 embedded frontier asks the SQLite store (an article already archived is not
 fetched again; feeds and sitemaps are fetched conditionally) and bounds
-endless listings by their URL pattern. A shared frontier for many crawler
-processes would answer the same questions from a shared store.
+endless listings by their URL pattern and every route by its depth.
+
+It also holds the crawl's job: every URL discovered is saved in the store
+before the page that led to it is marked done, in one transaction, and a
+URL is done only when what it brought is stored (an article) or saved (the
+links of a listing, the entries of a feed or sitemap). A crawl killed at
+any moment therefore resumes with every discovered URL it had not finished
+still pending, and an uninterrupted crawl and a killed-and-resumed one end
+with the same articles. The scheduler (crawl/scheduler.py) serves the
+pending URLs in discovery order, so the queue lives on disk, not in memory.
 """
 
 from __future__ import annotations
@@ -14,56 +22,180 @@ from collections import Counter
 
 from newsarchive.dates import DateBound, now_iso, wall_clock
 from newsarchive.spiders.links import ARTICLE, LISTING, PAGE, SKIP, kind_of, shape
-from newsarchive.store import Store
+from newsarchive.store import Queued, Store
 from newsarchive.urls import canonicalize, source_of
 
 # Listing pages of one URL pattern (a calendar's days, a section's pages)
 # visited per crawl: enough to reach a month of a busy section's archive
 # through its pagination; sitemaps and feeds reach the rest.
 MAX_LISTINGS_PER_PATTERN = 30
+# Sitemaps and feeds read per site per crawl: a sitemap index of a large
+# archive lists thousands of files; the newest are enough for a crawl, and
+# --since skips old ones before they are fetched.
+MAX_INDEX_FILES = 200
 # Index kinds fetched conditionally (ETag / Last-Modified).
 CONDITIONAL_KINDS = ("feed", "sitemap")
+# Kinds whose pages lead to articles: when one cannot be read, the crawl
+# cannot vouch that it found everything.
+INDEX_KINDS = ("sitemap", "feed", LISTING)
+
+_PENDING, _SERVED, _DONE = "pending", "served", "done"
 
 
 class Frontier:
     def __init__(
         self,
         store: Store,
+        job: str,
         scope: set[str],
         *,
         since: DateBound | None = None,
         max_per_pattern: int = MAX_LISTINGS_PER_PATTERN,
+        max_index_files: int = MAX_INDEX_FILES,
+        max_depth: int = 0,
         allow: tuple[str, ...] = (),
         deny: tuple[str, ...] = (),
     ):
         self.allow = [re.compile(p) for p in allow]
         self.deny = [re.compile(p) for p in deny]
         self.store = store
+        self.job = job
         self.scope = scope
         self.since = since
         self.max_per_pattern = max_per_pattern
+        self.max_index_files = max_index_files
+        self.max_depth = max_depth  # 0: no limit
         self.skipped: Counter = Counter()  # distinct URLs not fetched, by reason
-        self._shapes: Counter = Counter()
+        self.missed: Counter = Counter()  # pages that could not be fetched or read, by reason
         self._judged: set[str] = set()
         self._validators: dict[str, tuple[str, str | None, str | None]] = {}
+        self._state: dict[str, str] = {}
+        self._shapes: Counter = Counter()
+        self._index_files = 0
+        self._unsaved: list[Queued] = []
+        self._cursor = 0  # queue place of the last URL served
+        self._open = False  # serving from the queue (robots.txt was read)
+
+    # -- the job ---------------------------------------------------------------
+
+    def load(self) -> bool:
+        """Read the job a stopped crawl left; whether there was one."""
+        for url, kind, state in self.store.frontier_states(self.job):
+            self._state[url] = state
+            self._count(url, kind)
+        return bool(self._state)
+
+    def _count(self, url: str, kind: str) -> None:
+        if kind == LISTING:
+            self._shapes[shape(url)] += 1
+        elif kind in CONDITIONAL_KINDS:
+            self._index_files += 1
+
+    def restart(self, url: str, kind: str = LISTING, depth: int = 1) -> Queued:
+        """A start page: fetched on every run, resumed or not, for what is new."""
+        url = canonicalize(url)
+        if url not in self._state:
+            self._count(url, kind)
+        self._state[url] = _PENDING
+        entry = Queued(url, kind, depth)
+        self._unsaved.append(entry)
+        return entry
+
+    def discover(
+        self,
+        url: str,
+        *,
+        depth: int,
+        kind: str | None = None,
+        published: str | None = None,
+        hints: dict | None = None,
+    ) -> Queued | None:
+        """The queue entry for a URL found on a page, feed or sitemap when it
+        earns a request, else None (known already, or skipped and counted).
+        Entries are kept when the page that found them is `save`d."""
+        url = canonicalize(url)
+        if url in self._state:
+            return None
+        kind = kind or kind_of(url)
+        reason = self._reason(url, kind, published, depth)
+        if reason:
+            if url not in self._judged:
+                self._judged.add(url)
+                self.skipped[reason] += 1
+            return None
+        self._count(url, kind)
+        self._state[url] = _PENDING
+        entry = Queued(url, kind, depth, hints)
+        self._unsaved.append(entry)
+        return entry
+
+    def save(self, *done: tuple[str, str | None]) -> list[Queued]:
+        """Keep what was discovered, and mark `(url, outcome)` pages done,
+        in one transaction; what was kept."""
+        for url, _ in done:
+            self._state[url] = _DONE
+        found, self._unsaved = self._unsaved, []
+        if found or done:
+            self.store.frontier_save(self.job, found, done)
+        return found
+
+    def done(self, url: str, outcome: str | None = None) -> None:
+        self.save((url, outcome))
+
+    def miss(self, url: str, kind: str, reason: str) -> None:
+        """A page that could not be fetched or read: done, and counted
+        against the crawl's completeness."""
+        self.missed[f"{'listing' if kind in INDEX_KINDS else 'page'}: {reason}"] += 1
+        self.done(url, reason)
+
+    def redirected(self, source: Queued, target_url: str) -> Queued | None:
+        """A redirect from a queued URL: the target's entry when it earns a
+        request (it inherits the source's kind, depth and hints), else None.
+        The source is done either way."""
+        target = canonicalize(target_url)
+        entry = None
+        if target not in self._state and not self._reason(target, source.kind, None, 0):
+            entry = Queued(target, source.kind, source.depth, source.hints, (*source.via, source.url))
+            self._state[target] = _SERVED
+            self._unsaved.append(entry)
+        elif article_id := self.store.resolve(target):
+            # The old address of an archived article: never asked again.
+            self.fetched(source.url, source.kind, None, article_id=article_id)
+        self.save((source.url, f"redirected to {target}"))
+        return entry
+
+    def open(self) -> None:
+        """robots.txt was read: queued URLs may be served now."""
+        self._open = True
+
+    def next(self, limit: int = 64) -> list[Queued]:
+        """Pending URLs not yet served in this run, in discovery order."""
+        if not self._open:
+            return []
+        self.save()
+        served = []
+        while not served:
+            batch = self.store.frontier_next(self.job, after=self._cursor, limit=limit)
+            if not batch:
+                return []
+            self._cursor = batch[-1].id
+            for entry in batch:
+                if self._state.get(entry.url) == _PENDING:
+                    self._state[entry.url] = _SERVED
+                    served.append(entry)
+        return served
+
+    def pending(self) -> int:
+        """URLs of the job still to fetch (saved as pending)."""
+        self.save()
+        return self.store.frontier_pending(self.job)
+
+    # -- admission ---------------------------------------------------------------
 
     def in_scope(self, url: str) -> bool:
         return source_of(url) in self.scope
 
-    def admit(
-        self, url: str, *, kind: str | None = None, published: str | None = None
-    ) -> tuple[str, str | None]:
-        """(canonical URL, None) when the URL earns a request, else
-        (canonical URL, why not); the reason is counted."""
-        url = canonicalize(url)
-        kind = kind or kind_of(url)
-        reason = self._reason(url, kind, published)
-        if reason and url not in self._judged:
-            self._judged.add(url)
-            self.skipped[reason] += 1
-        return url, reason
-
-    def _reason(self, url: str, kind: str, published: str | None) -> str | None:
+    def _reason(self, url: str, kind: str, published: str | None, depth: int) -> str | None:
         if not self.in_scope(url):
             return "offsite"
         if kind == SKIP:
@@ -76,13 +208,15 @@ class Frontier:
             moment = wall_clock(published)
             if moment is not None and moment < self.since.start:
                 return "older than --since"
+        if self.max_depth and depth > self.max_depth:
+            return "too deep (DEPTH_LIMIT)"
         if kind == LISTING:
-            key = shape(url)
-            self._shapes[key] += 1
-            if self._shapes[key] > self.max_per_pattern:
+            if self._shapes[shape(url)] >= self.max_per_pattern:
                 return "listing pattern limit"
             return None
-        if kind in ("feed", "sitemap", "robots"):
+        if kind in CONDITIONAL_KINDS:
+            return "sitemap and feed limit" if self._index_files >= self.max_index_files else None
+        if kind == "robots":
             return None
         if self.store.is_archived(url):
             return "already archived"
@@ -92,6 +226,8 @@ class Frontier:
         if state and state["reason"] and state["last_fetched"]:
             return "known not to be an article"
         return None
+
+    # -- what became of each URL (kept across crawls) ------------------------------
 
     def known(self, kind: str, root: str) -> list[str]:
         """The feeds or sitemaps of a site fetched on earlier crawls."""
@@ -113,7 +249,7 @@ class Frontier:
         self,
         url: str,
         kind: str,
-        status: int,
+        status: int | None,
         *,
         etag: str | None = None,
         last_modified: str | None = None,

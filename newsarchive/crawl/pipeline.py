@@ -63,10 +63,12 @@ class ArchivePipeline(CrawlComponent):
             item["body"], url, item.get("content_type"), now_iso(), rules, hints
         )
         self._pages += 1
+        queued = item["queued"]
         if outcome[0] == "refused":
             reason = outcome[1]
             context.tally.not_articles[reason] += 1
             context.frontier.fetched(url, item["kind"], item["status"], reason=reason)
+            context.frontier.done(queued.url, reason)
             return {"url": url, "status": "skipped", "reason": reason}
         article = context.sites.finish(outcome[1])
         try:
@@ -80,6 +82,7 @@ class ArchivePipeline(CrawlComponent):
         setattr(context.tally, result.status, getattr(context.tally, result.status) + 1)
         for address in [url, *item.get("redirected_from", [])]:
             context.frontier.fetched(address, item["kind"], item["status"], article_id=article.id)
+        context.frontier.done(queued.url, result.status)
         if result.status != "unchanged":
             self._index.stored()
         self._maintain()

@@ -1,11 +1,16 @@
 """Run crawls: from targets on the command line to run rows in the store.
 
 A crawl owns the Twisted reactor, so one process runs one `CrawlerProcess`
-(all its targets at once, each with its own Scrapy job directory and run
-row). A target is locked while it is crawled, so two crawls of one site
-never overlap; a lock dies with its process. A crawl stopped by a signal or
-a kill keeps its job directory, and the next crawl of the target resumes
-it; a finished crawl removes it.
+(all its targets at once, each with its own job in the frontier and its own
+run row). A target is locked while it is crawled, so two crawls of one site
+never overlap; a lock dies with its process. A crawl stopped by a signal, a
+kill or a budget leaves its job's pending URLs in the store, and the next
+crawl of the target resumes them; a crawl that fetched everything it found
+closes its job.
+
+A run ends `ok` only when it can vouch that it found everything: nothing
+left pending and no listing, feed, sitemap or page that failed to load.
+Otherwise it is `incomplete` (with the reason), `interrupted` or `failed`.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from newsarchive.archive import Archive
 from newsarchive.capture import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
-from newsarchive.crawl.settings import crawl_settings
+from newsarchive.crawl.settings import crawl_settings, depth_limit
 from newsarchive.dates import DateBound, now_iso
 from newsarchive.errors import BadInput
 from newsarchive.lock import WriterLock, process_alive
@@ -31,14 +36,13 @@ from newsarchive.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
 from newsarchive.workers import Extraction
 
-# Spider close reasons after which the job is complete (its job directory
-# can go); any other reason leaves it to be resumed.
-_COMPLETE = {
-    "finished",
-    "closespider_pagecount",
-    "closespider_itemcount",
-    "closespider_timeout",
-    "max articles",
+# Spider close reasons that are a budget the user set: the crawl stopped
+# on purpose, with what it found still to fetch.
+_BUDGETS = {
+    "closespider_pagecount": "the page budget (--max-pages) was reached",
+    "closespider_itemcount": "the item budget (CLOSESPIDER_ITEMCOUNT) was reached",
+    "closespider_timeout": "the time budget (CLOSESPIDER_TIMEOUT) ran out",
+    "max articles": "the article budget (--max-articles) was reached",
 }
 
 
@@ -60,13 +64,15 @@ class Target:
 class CrawlResult:
     target: Target
     run_id: int
-    status: str  # ok, interrupted, failed
+    status: str  # ok, incomplete, interrupted, failed
     reason: str
     resumed: bool
     tally: Tally
     skipped: dict = field(default_factory=dict)
     seconds: float = 0.0
     fatal: str | None = None  # why the archive could not take the crawl
+    pending: int = 0  # URLs found and not yet fetched, left for the next crawl
+    missed: dict = field(default_factory=dict)  # pages that could not be fetched or read
 
     def summary(self) -> dict:
         tally = self.tally
@@ -84,6 +90,8 @@ class CrawlResult:
             "errors": dict(tally.errors.most_common()),
             "skipped": dict(sorted(self.skipped.items(), key=lambda kv: -kv[1])),
             "notes": dict(tally.notes.most_common()),
+            "pending": self.pending,
+            "missed": dict(sorted(self.missed.items(), key=lambda kv: -kv[1])),
             "seconds": round(self.seconds, 3),
             "pages_per_s": round(tally.pages / self.seconds, 2) if self.seconds else None,
         }
@@ -163,8 +171,24 @@ def run_crawls(
             runs = []
             for target in targets:
                 store.interrupt_stale_runs(target.name, process_alive, now=now_iso())
-                jobdir = jobs / target.key
-                resumed = jobdir.is_dir() and any(jobdir.iterdir())
+                # A Scrapy job directory from before the frontier kept jobs: its
+                # queue is not resumed (the frontier starts afresh instead).
+                shutil.rmtree(jobs / target.key, ignore_errors=True)
+                settings = crawl_settings(
+                    log_file=log_file,
+                    max_pages=max_pages,
+                    overrides={**dict(target.settings), **(overrides or {})},
+                )
+                frontier = Frontier(
+                    store,
+                    target.name,
+                    {source_of(u) for u in target.urls},
+                    since=since,
+                    max_depth=depth_limit(settings),
+                    allow=target.allow,
+                    deny=target.deny,
+                )
+                resumed = frontier.load()
                 context = CrawlContext(
                     name=target.name,
                     start_urls=list(target.urls),
@@ -172,27 +196,15 @@ def run_crawls(
                     store=store,
                     sites=sites,
                     captures=captures,
-                    frontier=Frontier(
-                        store,
-                        {source_of(u) for u in target.urls},
-                        since=since,
-                        allow=target.allow,
-                        deny=target.deny,
-                    ),
+                    frontier=frontier,
                     workers=workers,
                     run_id=store.start_run(target.name, pid=os.getpid(), now=now_iso()),
                     max_articles=max_articles,
+                    resumed=resumed,
                 )
-                settings = crawl_settings(
-                    jobdir=jobdir,
-                    log_file=log_file,
-                    max_pages=max_pages,
-                    overrides={**dict(target.settings), **(overrides or {})},
-                )
-                context.resumed = resumed
                 crawler = Crawler(NewsSpider, settings)
                 process.crawl(crawler, context=context)
-                runs.append((target, context, jobdir, resumed, crawler))
+                runs.append((target, context, crawler))
             try:
                 process.start()
             finally:
@@ -203,30 +215,57 @@ def run_crawls(
                 lock.release()
 
 
-def _finish(store, target: Target, context: CrawlContext, jobdir, resumed: bool, crawler) -> CrawlResult:
+def _finish(store, target: Target, context: CrawlContext, crawler) -> CrawlResult:
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "failed to start"
-    if reason in _COMPLETE:
-        status = "ok"
-    elif reason in ("shutdown", "cancelled"):
-        status = "interrupted"
-    else:
-        status = "failed"
+    frontier = context.frontier
     tally = context.tally
+    pending = frontier.pending()
+    missed = dict(frontier.missed)
+    status, why = verdict(reason, pending, missed)
     result = CrawlResult(
-        target, context.run_id, status, reason, resumed, tally, dict(context.frontier.skipped),
-        seconds=time.monotonic() - tally.started,
+        target, context.run_id, status, why, context.resumed, tally, dict(frontier.skipped),
+        seconds=time.monotonic() - tally.started, pending=pending, missed=missed,
     )  # fmt: skip
     if context.fatal:
         result.status, result.reason, result.fatal = "failed", "archive not writable", context.fatal
+    # Nothing left to fetch: the job is over, and the next crawl starts
+    # afresh (a failed listing is asked again then).
+    close = pending == 0 and result.status in ("ok", "incomplete")
     try:
         store.update_run(
             context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count
         )
-        store.finish_run(context.run_id, status=result.status, now=now_iso(), summary=result.summary())
+        store.finish_run(
+            context.run_id,
+            status=result.status,
+            now=now_iso(),
+            summary=result.summary(),
+            close_job=target.name if close else None,
+        )
         if result.status == "ok":
-            context.frontier.commit()
+            frontier.commit()
     except (sqlite3.DatabaseError, OSError):
         pass  # the disk refuses even this: the run stays "running", marked interrupted next time
-    if result.status == "ok":
-        shutil.rmtree(jobdir, ignore_errors=True)
     return result
+
+
+def verdict(reason: str, pending: int, missed: dict[str, int]) -> tuple[str, str]:
+    """A run's status and why, from Scrapy's close reason and what the
+    frontier holds: "ok" only for a crawl that can vouch it found everything."""
+    if reason in ("shutdown", "cancelled"):
+        return "interrupted", f"stopped ({reason}); the next crawl resumes the {pending} pages left"
+    if reason in _BUDGETS:
+        left = f"; the next crawl resumes the {pending} pages left" if pending else ""
+        return "incomplete", _BUDGETS[reason] + left
+    if reason != "finished":
+        return "failed", reason
+    if pending:
+        return "incomplete", f"{pending} pages found were not fetched; the next crawl resumes them"
+    if missed:
+        count = sum(missed.values())
+        worst = max(missed, key=missed.get)
+        return (
+            "incomplete",
+            f"{count} pages could not be fetched or read ({worst}); the next crawl asks again",
+        )
+    return "ok", "finished"

@@ -38,11 +38,16 @@ DEFAULTS = {
     "RETRY_ENABLED": True,
     "RETRY_TIMES": 2,
     "REDIRECT_MAX_TIMES": 5,
-    # Breadth first: a site's newest stories are near its home page.
+    # Links followed from the start pages, at most; the frontier applies it
+    # (Scrapy's depth middleware is off: the frontier knows each URL's
+    # depth across a resumed crawl) and serves URLs breadth first, in the
+    # order they were found: a site's newest stories are near its home page.
     "DEPTH_LIMIT": 6,
-    "DEPTH_PRIORITY": 1,
-    "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
-    "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+    # The queue is the frontier in the store, which also knows what was
+    # seen, so a killed crawl resumes whole (see crawl/scheduler.py).
+    "SCHEDULER": "newsarchive.crawl.scheduler.FrontierScheduler",
+    "DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter",
+    "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
     "LOG_LEVEL": "INFO",
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
@@ -69,9 +74,21 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def crawl_settings(*, jobdir: Path, log_file: Path, max_pages: int | None, overrides: dict[str, str]) -> dict:
-    settings = {**DEFAULTS, "JOBDIR": str(jobdir), "LOG_FILE": str(log_file), "LOG_FILE_APPEND": True}
+def crawl_settings(*, log_file: Path, max_pages: int | None, overrides: dict[str, str]) -> dict:
+    settings = {**DEFAULTS, "LOG_FILE": str(log_file), "LOG_FILE_APPEND": True}
     if max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = max_pages
     settings.update(overrides)
     return settings
+
+
+def depth_limit(settings: dict) -> int:
+    """DEPTH_LIMIT as a number (0: none); a bad value is bad input."""
+    value = settings.get("DEPTH_LIMIT", 0)
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        limit = -1
+    if limit < 0:
+        raise BadInput(f"-s DEPTH_LIMIT={value!r}: give a whole number of links, e.g. 6 (0: no limit)")
+    return limit

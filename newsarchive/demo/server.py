@@ -33,7 +33,10 @@ class SiteServer:
         faults: bool = False,
         crawl_delay: float | None = None,
         port: int = 0,
+        site=None,
     ):
+        """Serves the demo NewsSite, or `site(base)`: any object with the
+        same `respond(target, headers) -> Reply`."""
         self.hits: list[Hit] = []
         self.in_flight = 0
         self.most_in_flight = 0
@@ -41,7 +44,10 @@ class SiteServer:
         self._httpd = _Server(("127.0.0.1", port), _handler(self))
         self._httpd.daemon_threads = True
         host, bound = self._httpd.server_address[:2]
-        self.site = NewsSite(f"http://{host}:{bound}", layout=layout, faults=faults, crawl_delay=crawl_delay)
+        base = f"http://{host}:{bound}"
+        self.site = (
+            site(base) if site else NewsSite(base, layout=layout, faults=faults, crawl_delay=crawl_delay)
+        )
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="site-server", daemon=True)
 
     @property
@@ -74,6 +80,14 @@ class _Server(ThreadingHTTPServer):
     # socketserver's default backlog of 5 drops connections when a crawler
     # opens more at once; the client's SYN is then retried after a second.
     request_queue_size = 128
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away mid-request (a crawler killed, a size
+        cap) is its own business; anything else is printed as usual."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 def _handler(server: SiteServer):

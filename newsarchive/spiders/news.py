@@ -16,72 +16,112 @@ from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from newsarchive.crawl.scheduler import QUEUED, WAKE
 from newsarchive.spiders.discovery import Entry, feed_links, read_feed, read_robots, read_sitemap
 from newsarchive.spiders.links import LISTING, PAGE, kind_of
+from newsarchive.store import Queued
 
-# Sitemaps and feeds read per site per crawl: a sitemap index of a large
-# archive lists thousands of files; the newest are enough for a crawl, and
-# --since skips old ones before they are fetched.
-MAX_INDEX_FILES = 200
+# The longest URL worth a request (the de-facto limit browsers and servers
+# share; Scrapy's own URLLENGTH_LIMIT).
+MAX_URL_LENGTH = 2083
 
 
 class NewsSpider(Spider):
+    """Every callback saves what it discovered in the frontier, and marks
+    its page done in the same step, before it yields anything: a page is
+    never done while what it led to is unsaved. The requests it yields only
+    wake the engine; the scheduler serves them from the frontier."""
+
     name = "newsarchive"
 
     def __init__(self, context, **kwargs: Any):
         super().__init__(**kwargs)
         self.context = context
-        self._index_files = 0
         self._links = LinkExtractor(canonicalize=False, unique=True)
+        self._robots_due: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.broke, signal=signals.spider_error)
+        crawler.signals.connect(spider.unstored, signal=signals.item_error)
         return spider
 
+    @property
+    def frontier(self):
+        return self.context.frontier
+
     def dropped(self, request, spider=None) -> None:
-        """A redirect to an address this crawl has already asked for is a
-        loop (or a detour to a known page): the scheduler drops it."""
-        if request.meta.get("redirect_urls"):
-            self.context.tally.errors["redirect loop or repeat"] += 1
+        """A redirect to an address this crawl already knows (or will not
+        ask for) is a loop or a detour: the scheduler drops it."""
+        self.context.tally.errors["redirect loop or repeat"] += 1
+
+    def broke(self, failure, response, spider=None) -> None:
+        """A callback raised on a page nobody foresaw: the page is done (it
+        would break again), counted, and the crawl cannot vouch for it."""
+        queued = response.meta.get(QUEUED) if response is not None else None
+        reason = f"unreadable ({type(failure.value).__name__})"
+        self.context.tally.errors[reason] += 1
+        if queued is not None:
+            self.frontier.miss(queued.url, queued.kind, reason)
+
+    def unstored(self, item, response, spider=None, failure=None) -> None:
+        queued = item.get("queued") if isinstance(item, dict) else None
+        reason = f"not stored ({type(failure.value).__name__})" if failure else "not stored"
+        self.context.tally.errors[reason] += 1
+        if queued is not None:
+            self.frontier.miss(queued.url, queued.kind, reason)
 
     async def start(self):
         # robots.txt first, alone: its Crawl-delay must be known before the
-        # first page is asked for. The pages follow from its callback.
+        # first page is asked for. The queue opens from its callback.
         roots: dict[str, list[str]] = {}
         for url in self.context.start_urls:
             parts = urlsplit(url)
             roots.setdefault(f"{parts.scheme}://{parts.netloc}", []).append(url)
+        self._robots_due = set(roots)
         for root, urls in roots.items():
-            # On a resumed crawl the start requests are asked again even if
-            # the job saw them, so nothing discovered from them can be lost.
-            request = self._request(
-                f"{root}/robots.txt", "robots", self.parse_robots, dont_filter=self.context.resumed
+            yield Request(
+                f"{root}/robots.txt",
+                callback=self.parse_robots,
+                errback=self.failed,
+                meta={
+                    "kind": "robots",
+                    "root": root,
+                    "start_urls": urls,
+                    "handle_httpstatus_list": [404, 410],
+                },
+                dont_filter=True,
             )
-            request.meta["start_urls"] = urls
-            yield request
 
-    def _start_pages(self, request: Request):
-        for url in request.meta.get("start_urls", []):
-            yield self._request(url, LISTING, self.parse_page, dont_filter=self.context.resumed)
-
-    def _request(
-        self, url: str, kind: str, callback, *, hints: dict | None = None, dont_filter: bool = False
-    ):
-        meta = {"kind": kind}
-        if hints:
-            meta["hints"] = hints
-        if kind in ("robots", "feed", "sitemap"):
+    def request_for(self, queued: Queued) -> Request:
+        """The request that fetches a frontier entry."""
+        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(queued.kind, self.parse_page)
+        meta: dict[str, Any] = {"kind": queued.kind, QUEUED: queued, "depth": queued.depth}
+        if queued.kind in ("feed", "sitemap"):
             meta["handle_httpstatus_list"] = [304, 404, 410]
-        headers = self.context.frontier.validators(url, kind)
         return Request(
-            url, callback=callback, errback=self.failed, meta=meta, headers=headers, dont_filter=dont_filter
+            queued.url,
+            callback=callback,
+            errback=self.failed,
+            meta=meta,
+            headers=self.frontier.validators(queued.url, queued.kind),
+            dont_filter=True,
         )
 
-    def _admit(self, url: str, kind: str | None = None, published: str | None = None) -> str | None:
-        url, reason = self.context.frontier.admit(url, kind=kind, published=published)
-        return None if reason else url
+    def _discover(self, url: str, depth: int, **options) -> None:
+        if len(url) <= MAX_URL_LENGTH:
+            self.frontier.discover(url, depth=depth, **options)
+
+    def _save(self, response: Response | None, outcome: str | None = None):
+        """Save what this page discovered (and mark it done); if it found
+        anything, one request wakes the engine, which then asks the
+        scheduler, which serves the frontier."""
+        queued = response.meta.get(QUEUED) if response is not None else None
+        found = self.frontier.save((queued.url, outcome)) if queued is not None else self.frontier.save()
+        if found:
+            yield Request(found[0].url, meta={WAKE: True}, dont_filter=True)
 
     # -- robots, sitemaps, feeds -------------------------------------------------
 
@@ -95,27 +135,35 @@ class NewsSpider(Spider):
         )
         if robots and robots.crawl_delay:
             self.context.crawl_delays[host] = robots.crawl_delay
-        yield from self._start_pages(response.request)
-        root = f"{urlsplit(response.url).scheme}://{urlsplit(response.url).netloc}"
+        root = response.meta["root"]
         sitemaps = list(robots.sitemaps) if robots and robots.sitemaps else [f"{root}/sitemap.xml"]
-        for url in sitemaps:
-            yield from self._index(url, "sitemap", self.parse_sitemap)
+        yield from self._begin(response.request, sitemaps)
 
-    def _index(self, url: str, kind: str, callback, published: str | None = None):
-        admitted = self._admit(url, kind, published)
-        if admitted and self._index_files < MAX_INDEX_FILES:
-            self._index_files += 1
-            yield self._request(admitted, kind, callback)
+    def _begin(self, request: Request, sitemaps: list[str]):
+        """The start pages (asked for on every run, resumed or not: they show
+        what is new) and the sitemaps; then the queue opens."""
+        for url in request.meta["start_urls"]:
+            self.frontier.restart(url, LISTING, depth=1)
+        for url in sitemaps:
+            self._discover(url, 1, kind="sitemap")
+        yield from self._save(None)
+        self._robots_due.discard(request.meta["root"])
+        if not self._robots_due:
+            self.frontier.open()
 
     def parse_sitemap(self, response: Response):
-        if not self._index_response(response, "sitemap"):
-            if response.status == 304:
-                # An unchanged index does not mean unchanged sitemaps: ask
-                # the ones it listed before, each conditionally in turn.
-                parts = urlsplit(response.url)
-                for url in self.context.frontier.known("sitemap", f"{parts.scheme}://{parts.netloc}/"):
-                    yield from self._index(url, "sitemap", self.parse_sitemap)
-            return
+        queued: Queued = response.meta[QUEUED]
+        if self._index_response(response, "sitemap"):
+            self._sitemap_entries(response, queued)
+        elif response.status == 304:
+            # An unchanged index does not mean unchanged sitemaps: ask
+            # the ones it listed before, each conditionally in turn.
+            parts = urlsplit(response.url)
+            for url in self.frontier.known("sitemap", f"{parts.scheme}://{parts.netloc}/"):
+                self._discover(url, queued.depth + 1, kind="sitemap")
+        yield from self._save(response)
+
+    def _sitemap_entries(self, response: Response, queued: Queued) -> None:
         kind, entries, damaged = read_sitemap(response.body, response.url)
         if not kind:
             self.context.tally.errors["not a sitemap"] += 1
@@ -124,24 +172,25 @@ class NewsSpider(Spider):
             self.context.tally.errors["damaged sitemap (read what could be)"] += 1
         for entry in entries:
             if kind == "index":
-                yield from self._index(entry.url, "sitemap", self.parse_sitemap, entry.published)
+                self._discover(entry.url, queued.depth + 1, kind="sitemap", published=entry.published)
             else:
-                yield from self._entry(entry, "sitemap")
+                self._entry(entry, "sitemap", queued.depth + 1)
 
     def parse_feed(self, response: Response):
-        if not self._index_response(response, "feed"):
-            return
-        entries = read_feed(response.body, response.url)
-        if not entries:
-            self.context.tally.errors["broken or empty feed"] += 1
-        for entry in entries:
-            yield from self._entry(entry, "feed")
+        queued: Queued = response.meta[QUEUED]
+        if self._index_response(response, "feed"):
+            entries = read_feed(response.body, response.url)
+            if not entries:
+                self.context.tally.errors["broken or empty feed"] += 1
+            for entry in entries:
+                self._entry(entry, "feed", queued.depth + 1)
+        yield from self._save(response)
 
     def _index_response(self, response: Response, kind: str) -> bool:
         """Record a feed or sitemap response; whether there is anything to read."""
         self._seen(response)
         headers = response.headers
-        self.context.frontier.fetched(
+        self.frontier.fetched(
             response.url, kind, response.status,
             etag=_header(headers, "ETag"), last_modified=_header(headers, "Last-Modified"),
         )  # fmt: skip
@@ -153,45 +202,49 @@ class NewsSpider(Spider):
             return False
         return True
 
-    def _entry(self, entry: Entry, origin: str):
-        url = self._admit(entry.url, None, entry.published)
-        if url and kind_of(url) != LISTING:
+    def _entry(self, entry: Entry, origin: str, depth: int) -> None:
+        if kind_of(entry.url) != LISTING:
             hints = {"origin": origin, "published": entry.published, "title": entry.title}
-            yield self._request(url, PAGE, self.parse_page, hints=hints)
+            self._discover(entry.url, depth, kind=PAGE, published=entry.published, hints=hints)
 
     # -- pages ---------------------------------------------------------------------
 
     def parse_page(self, response: Response):
         self._seen(response)
-        kind = response.meta.get("kind", PAGE)
+        queued: Queued = response.meta[QUEUED]
         if (
             not isinstance(response, TextResponse)
             or "html" not in (_header(response.headers, "Content-Type") or "text/html").lower()
         ):
             self.context.tally.not_articles["not html"] += 1
-            self.context.frontier.fetched(response.url, kind, response.status, reason="not html")
+            self.frontier.fetched(response.url, queued.kind, response.status, reason="not html")
+            yield from self._save(response, "not html")
             return
-        if kind != LISTING and kind_of(response.url) != LISTING:
-            yield {
-                "url": response.url,
-                "kind": kind,
-                "status": response.status,
-                "body": response.body,
-                "content_type": _header(response.headers, "Content-Type"),
-                "capture": response.meta.get("capture"),
-                "hints": response.meta.get("hints"),
-                "redirected_from": list(response.meta.get("redirect_urls", [])),
-            }
-        else:
-            self.context.frontier.fetched(response.url, LISTING, response.status)
+        article = queued.kind != LISTING and kind_of(response.url) != LISTING
         links = response.xpath("//link[@href]")
         announced = [(l.attrib.get("rel", ""), l.attrib.get("type", ""), l.attrib["href"]) for l in links]  # noqa: E741
         for feed in feed_links(announced, response.url):
-            yield from self._index(feed, "feed", self.parse_feed)
+            self._discover(feed, queued.depth + 1, kind="feed")
         for link in self._links.extract_links(response):
-            url = self._admit(link.url)
-            if url:
-                yield self._request(url, kind_of(url), self.parse_page)
+            self._discover(link.url, queued.depth + 1)
+        if not article:
+            self.frontier.fetched(response.url, LISTING, response.status)
+            yield from self._save(response)
+            return
+        # An article is done once it is stored (the pipeline says so); what
+        # it links to is saved first, so nothing it led to can be lost.
+        yield from self._save(None)
+        yield {
+            "url": response.url,
+            "queued": queued,
+            "kind": queued.kind,
+            "status": response.status,
+            "body": response.body,
+            "content_type": _header(response.headers, "Content-Type"),
+            "capture": response.meta.get("capture"),
+            "hints": queued.hints,
+            "redirected_from": [*queued.via, *response.meta.get("redirect_urls", [])],
+        }
 
     # -- failures ------------------------------------------------------------------
 
@@ -200,15 +253,30 @@ class NewsSpider(Spider):
         kind = request.meta.get("kind", PAGE)
         reason, status = _reason(failure)
         if reason == "robots.txt forbids it":
-            self.context.frontier.skipped[reason] += 1
+            self.frontier.skipped[reason] += 1
         else:
             self.context.tally.errors[reason] += 1
-        self.context.frontier.failed(request.url, kind, reason, status)
+        self.frontier.failed(request.url, kind, reason, status)
+        queued = request.meta.get(QUEUED)
         if kind == "robots":  # no robots.txt to be had: the pages all the same
-            yield from self._start_pages(request)
+            root = request.meta["root"]
+            yield from self._begin(request, [f"{root}/sitemap.xml"])
+        elif queued is not None and _vouches_against(reason, status):
+            self.frontier.miss(queued.url, queued.kind, reason)
+        elif queued is not None:
+            self.frontier.done(queued.url, reason)
 
     def _seen(self, response: Response) -> None:
         self.context.tally.pages += 1
+
+
+def _vouches_against(reason: str, status: int | None) -> bool:
+    """Whether a failed fetch leaves the crawl unable to say it found
+    everything: a server error or a timeout may heal, a 404 or a page
+    robots.txt forbids will not, and a page too large is no article."""
+    if status is not None:
+        return status >= 500 or status == 429
+    return not reason.startswith(("robots.txt", "offsite", "too large", "not captured"))
 
 
 def _header(headers, name: str) -> str | None:
