@@ -11,7 +11,15 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field, fields
 
-_WORD = re.compile(r"\w+")
+# Scripts written without spaces between words (Chinese, Japanese kana,
+# Thai, Lao, Burmese, Khmer): there every character counts as a word, as
+# word processors count CJK text, so lengths mean something in them too
+# (a Japanese article is not "18 words" because it has few spaces).
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
+)
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 
 # Length of an article id in hex digits: 64 bits of SHA-256 keep the chance of
 # any collision below one in a million up to ~6 million articles.
@@ -42,6 +50,9 @@ class Article:
     language: str | None = None
     images: tuple[Image, ...] = ()
     fetched: str | None = None
+    # "free", or "paywalled" / "login" when the page showed only a teaser:
+    # such an article is kept (what it shows, and its metadata), marked.
+    access: str = "free"
     id: str = field(default="")
     word_count: int = field(default=0)
     content_hash: str = field(default="")
@@ -73,6 +84,7 @@ class Article:
         kwargs["authors"] = tuple(data.get("authors") or ())
         kwargs["tags"] = tuple(data.get("tags") or ())
         kwargs["images"] = tuple(Image(**image) for image in data.get("images") or ())
+        kwargs["access"] = data.get("access") or "free"
         return cls(**kwargs)
 
     def paragraphs(self) -> list[str]:
@@ -100,6 +112,7 @@ RECORD_FIELDS = (
     "word_count",
     "fetched",
     "content_hash",
+    "access",
 )
 
 
@@ -113,7 +126,9 @@ def article_id(canonical_url: str) -> str:
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words in a text; a character of a script written without spaces
+    counts as one."""
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 def content_hash(title: str, subtitle: str | None, text: str) -> str:

@@ -299,6 +299,8 @@ def _print_outcome(outcome) -> None:
         line = Text(f"{outcome.status:<10}", style="green" if outcome.status == "new" else "")
         line.append(f"{outcome.article_id}  ", style="grey50")
         line.append(for_terminal(outcome.title or "(untitled)"))
+        if outcome.access != "free":
+            line.append(f"  ({outcome.access}: teaser only)", style="yellow")
     stdout.print(line)
 
 
@@ -756,6 +758,7 @@ def _hit_record(hit) -> dict:
         "title": article.title,
         "source": article.source,
         "published": article.published,
+        "access": article.access,
         "snippet": hit.snippet.text,
         "highlights": [list(span) for span in hit.snippet.highlights],
         "score": hit.score,

@@ -43,6 +43,7 @@ class Outcome:
     title: str | None = None
     reason: str | None = None  # why it was skipped, as a stable token
     message: str | None = None  # the same in words
+    access: str = "free"  # "paywalled" or "login": kept, but only a teaser was shown
 
 
 def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: Sites) -> Iterator[Outcome]:
@@ -95,7 +96,7 @@ def ingest(pages: Iterable[Page], store: Store, captures: CaptureWriter, sites: 
                     article.url, page.body, content_type=page.content_type or "text/html", date=now
                 )
         result = store.put(article, now=now, capture=capture)
-        yield Outcome(page.name, result.status, article.id, article.title)
+        yield Outcome(page.name, result.status, article.id, article.title, access=article.access)
     sites.learn(touched, now=now_iso())
 
 

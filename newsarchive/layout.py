@@ -35,6 +35,8 @@ def byline(article) -> str:
         parts.append(", ".join(article.authors))
     if article.section:
         parts.append(article.section)
+    if article.access != "free":  # only a teaser was shown: say so wherever the article is
+        parts.append(f"{article.access}: teaser only")
     return " · ".join(parts)
 
 

@@ -175,6 +175,8 @@ MIGRATIONS: list = [
     ALTER TABLE runs_new RENAME TO runs;
     CREATE INDEX runs_source ON runs (source, started);
     """,
+    # Articles behind a paywall or a login are kept with what they show.
+    "ALTER TABLE articles ADD COLUMN access TEXT NOT NULL DEFAULT 'free';",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

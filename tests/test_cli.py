@@ -74,7 +74,17 @@ def test_search_json_shape(na, with_sample):
     document = na.json("search", "Kassam")
     assert document["query"] == "Kassam" and document["total"] == 1
     (result,) = document["results"]
-    assert set(result) == {"id", "url", "title", "source", "published", "snippet", "highlights", "score"}
+    assert set(result) == {
+        "id",
+        "url",
+        "title",
+        "source",
+        "published",
+        "access",
+        "snippet",
+        "highlights",
+        "score",
+    }
     assert result["url"] == SAMPLE_URL and result["source"] == "jpost.com"
     assert result["score"] > 0
     marked = [result["snippet"][a:b] for a, b in result["highlights"]]
@@ -155,6 +165,44 @@ def test_add_from_stdin_and_gzip(na):
     compressed = gzip.compress(other.html)
     na("add", "-", "--url", other.url, input=compressed)
     assert search_titles(na, "gale") == ["Storm warnings issued as winter gale approaches the coast"]
+
+
+def test_a_paywalled_page_is_kept_marked_and_the_full_text_replaces_it(na, tmp_path):
+    url = "https://quay.example/local/2025/05/silo-saved"
+    story = (
+        "<p>The harbour commission met on Tuesday evening to decide the future of the old grain silo, which"
+        " has stood empty on the east quay since the mill closed in 1998 (part {n}).</p>"
+    )
+    jsonld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Silo saved by the harbour commission", "isAccessibleForFree": false,'
+        ' "datePublished": "2025-05-02T10:00:00+02:00"}</script>'
+    )
+
+    def saved(name: str, paragraphs: int):
+        html = (
+            f"<html lang='en'><head><title>Silo saved</title>{jsonld}</head><body><article>"
+            "<h1>Silo saved by the harbour commission</h1>"
+            + "".join(story.format(n=n) for n in range(paragraphs))
+            + "<p>Subscribe to continue reading this story.</p></article></body></html>"
+        )
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8")
+        return str(path)
+
+    added = na("add", saved("teaser.html", 1), "--url", url)
+    assert "paywalled: teaser only" in added.stdout
+    (hit,) = na.json("search", "silo")["results"]
+    assert hit["access"] == "paywalled"
+    record = na.json("show", url)
+    assert record["access"] == "paywalled" and record["published"] == "2025-05-02T10:00:00+02:00"
+    # The whole story, fetched later, is a new version of the same article.
+    report = json.loads(na("add", saved("full.html", 9), "--url", url, "--json").stdout)
+    assert report["updated"] == 1
+    record = na.json("show", url)
+    assert record["access"] == "free" and record["word_count"] > 200
+    assert na.json("stats")["revisions"] == 1
+    assert na.json("search", "silo")["results"][0]["access"] == "free"
 
 
 def test_add_skips_non_articles_with_reason_and_exit_1(na, tmp_path):

@@ -124,6 +124,22 @@ def test_http_charset_wins_over_a_missing_meta_charset():
     assert "Größere Straßen für Köln" in article.text
 
 
+def test_paragraphs_built_from_line_breaks_in_a_table_layout():
+    """A 2000s page: the story in a table cell, windows-1252, paragraphs as
+    text<br><br>, a promo link between them twice, a menu above and a
+    "Most read" box beside."""
+    article = extract(
+        page("legacy-brbr.html"), "https://www.quay-post.example/local/harbour-board-keeps-ferry"
+    )
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == 4, article.text
+    assert all("\n" not in p for p in paragraphs)
+    assert paragraphs[0].startswith("PORT ALDER – The harbour board voted")
+    assert paragraphs[-1].endswith("the café on the pier will stay open.")
+    for furniture in ("Click for full", "Home", "Most read", "Harbour board votes", "Ann Hale", "©"):
+        assert furniture not in article.text
+
+
 def test_str_input_is_accepted():
     text = page("meta-only.html").decode("utf-8")
     assert extract(text).to_dict() == extract(page("meta-only.html")).to_dict()

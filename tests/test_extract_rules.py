@@ -36,7 +36,10 @@ def page(
     )
 
 
-def refused(html: str, url: str = "https://quay.example/local/silo") -> NoArticle:
+URL = "https://quay.example/local/silo"
+
+
+def refused(html: str, url: str = URL) -> NoArticle:
     with pytest.raises(NoArticle) as raised:
         extract_article(html, url)
     return raised.value
@@ -56,30 +59,82 @@ def news_ld(**fields) -> str:
 # -- refusals ------------------------------------------------------------------
 
 
-def test_declared_paywall_teaser_is_refused_with_what_it_showed():
-    html = page(
-        paragraphs=1,
-        head=news_ld(isAccessibleForFree="False"),
-    )
-    rejected = refused(html)
-    assert rejected.reason == "paywall"
-    assert rejected.partial.title == "Silo saved"
-    assert "grain silo" in rejected.partial.text
+def test_declared_paywall_teaser_is_kept_marked_with_what_it_showed():
+    article = extract_article(page(paragraphs=1, head=news_ld(isAccessibleForFree="False")), URL)
+    assert article.access == "paywalled"
+    assert article.title == "Silo saved"
+    assert "grain silo" in article.text
+    assert article.to_dict()["access"] == "paywalled"
 
 
-def test_paywalled_page_with_the_full_text_is_an_article():
+def test_paywalled_page_with_the_full_text_is_a_free_article():
     html = page(
         paragraphs=8,
         head=news_ld(isAccessibleForFree=False),
     )
-    assert extract(html, "https://quay.example/local/silo") is not None
+    assert extract_article(html, URL).access == "free"
 
 
-def test_teaser_that_asks_to_subscribe_is_a_paywall():
+def test_teaser_that_asks_to_subscribe_is_kept_as_paywalled():
     html = page(
         paragraphs=1, body="<p>Subscribe now to continue reading this story and all of Quay News.</p>"
     )
-    assert refused(html).reason == "paywall"
+    assert extract_article(html, URL).access == "paywalled"
+
+
+def test_an_article_behind_a_login_is_kept_marked():
+    html = page(
+        paragraphs=0,
+        head='<meta property="og:type" content="article">',
+        body="<p>Members read the whole story.</p><form><input type='password' name='pw'></form>",
+    )
+    article = extract_article(html, URL)
+    assert article.access == "login" and article.title.startswith("Silo saved")
+
+
+def test_a_short_page_that_says_it_is_an_article_is_kept():
+    """A photo story or a brief: a few words, but the page calls itself an
+    article; never refused."""
+    html = page(paragraphs=0, head=news_ld(datePublished="2025-05-02"), body="<p>The silo at dawn.</p>")
+    article = extract_article(html, URL)
+    assert article.text == "The silo at dawn." and article.access == "free"
+
+
+def test_a_page_its_scripts_render_gets_its_text_from_json_ld():
+    html = (
+        "<html><head><title>Silo saved</title>"
+        + news_ld(articleBody=f"{STORY}\n\nA second paragraph of the story, told in the data only.")
+        + "</head><body><div id='root'></div></body></html>"
+    )
+    article = extract_article(html, URL)
+    assert article.text == f"{STORY}\n\nA second paragraph of the story, told in the data only."
+    assert article.provenance["text"] == "json-ld"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "ja",
+            "東京女子医大の新校舎建設工事を巡って、業務報酬名目で不正に支払わせたとして、警視庁は元理事長を逮捕した。",
+        ),
+        (
+            "zh",
+            "财政部今天下午将公布今年统一发票中奖清册，本期千万中奖张数为十八张，兑奖期限为四月六日至七月六日。",
+        ),
+        ("th", "กรุงเทพมหานครประกาศแผนพัฒนาระบบขนส่งสาธารณะใหม่เพื่อลดปัญหาการจราจรติดขัดในเมือง"),
+    ],
+)
+def test_text_written_without_spaces_is_counted_by_character(language, text):
+    """Three sentences of a language written without spaces hold a handful of
+    spaces: counted by whitespace they were "too short" and refused."""
+    html = (
+        f"<html lang='{language}'><head><meta charset='utf-8'><title>題</title></head><body><article><h1>題</h1>"
+        + "".join(f"<p>{text}{n}</p>" for n in range(3))
+        + "</article></body></html>"
+    )
+    article = extract_article(html, URL)
+    assert article.word_count >= 3 * 0.9 * len(text)
 
 
 def test_login_wall():

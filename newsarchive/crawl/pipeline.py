@@ -80,6 +80,8 @@ class ArchivePipeline(CrawlComponent):
             self.stop_crawl(problem)
             raise DropItem(problem) from None
         setattr(context.tally, result.status, getattr(context.tally, result.status) + 1)
+        if article.access != "free":
+            context.tally.notes[f"{article.access} (teaser kept)"] += 1
         for address in [url, *item.get("redirected_from", [])]:
             context.frontier.fetched(address, item["kind"], item["status"], article_id=article.id)
         context.frontier.done(queued.url, result.status)

@@ -14,7 +14,7 @@ import re
 import lxml.html
 from lxml.etree import ParserError
 
-from newsarchive.article import Article, Image
+from newsarchive.article import Article, Image, count_words
 from newsarchive.boilerplate import fingerprint
 from newsarchive.errors import NoArticle
 from newsarchive.extract import fallback
@@ -23,10 +23,10 @@ from newsarchive.extract.decode import decode_html
 from newsarchive.extract.images import figure_images
 from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules
 from newsarchive.extract.language import detect_language
-from newsarchive.extract.metadata import Metadata, read_metadata
+from newsarchive.extract.metadata import Metadata, read_metadata, title_parts
 from newsarchive.extract.structured import read_declared
-from newsarchive.extract.verdict import MIN_ARTICLE_WORDS, non_article
-from newsarchive.sanitize import strip_controls
+from newsarchive.extract.verdict import MIN_ARTICLE_WORDS, judge
+from newsarchive.sanitize import clean_line, strip_controls
 from newsarchive.urls import canonicalize, source_of
 
 __all__ = [
@@ -94,7 +94,13 @@ def extract_article(
     images = _images(meta, figure_images(tree, base))
     paragraphs, body_origin = _body(text, tree, base, meta, images, rules)
     body = "\n\n".join(paragraphs)
-    rejected = non_article(tree, declared, body)
+    if count_words(body) < MIN_ARTICLE_WORDS:
+        # The page shows (almost) nothing; its structured data may hold the
+        # text (a page its scripts render).
+        declared_body = _declared_body(declared, rules)
+        if count_words(declared_body) > count_words(body):
+            body, body_origin = declared_body, "json-ld"
+    verdict = judge(tree, declared, body)
     canonical = canonicalize(meta.canonical_url or url or _content_urn(body))
     language = meta.declared_language or detect_language(body)
     provenance = {**meta.provenance, "text": body_origin}
@@ -118,10 +124,11 @@ def extract_article(
         text=body,
         images=images,
         fetched=fetched,
+        access=verdict.access,
         provenance=provenance,
     )
-    if rejected:
-        raise NoArticle(*rejected, partial=article if body else None)
+    if verdict.refused:
+        raise NoArticle(*verdict.refused, partial=article if body else None)
     return article
 
 
@@ -145,7 +152,7 @@ def _body(
     or readability where trafilatura visibly cut the article short (see
     `fallback`). Paragraphs the site is known to repeat in every article
     are dropped from either."""
-    repeated = {meta.title, *meta.headlines} | {
+    repeated = {meta.title, *meta.headlines, *title_parts(meta.title)} | {
         part for image in images for part in (image.caption, image.credit) if part
     }
     links = {anchor.text_content() for anchor in tree.iter("a")}
@@ -157,12 +164,29 @@ def _body(
         return [p for p in kept if fingerprint(p) not in rules.boilerplate]
 
     paragraphs = clean(blocks_from_body(trafilatura_body(text, url)))
-    extracted = sum(len(p.split()) for p in paragraphs)
+    extracted = sum(count_words(p) for p in paragraphs)
     if fallback.needs_second_opinion(extracted, fallback.prose_words(tree)):
         second = clean(fallback.readability_blocks(text, url))
         if fallback.prefer_second(paragraphs, second):
             return second, "readability"
     return paragraphs, "trafilatura"
+
+
+def _declared_body(declared, rules: SiteRules) -> str:
+    """The article's text as its JSON-LD gives it (`articleBody`), in
+    paragraphs, without what the site is known to repeat."""
+    value = (declared.jsonld or {}).get("articleBody")
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if re.search(r"<(p|br|div)\b", value, re.I):  # some sites put HTML there
+        value = re.sub(r"<br\s*/?>|</(p|div|h\d|li)>", "\n", value, flags=re.I)
+        value = lxml.html.fragment_fromstring(value, create_parent="div").text_content()
+    lines = (clean_line(line) for line in re.split(r"\r?\n", strip_controls(value)))
+    return "\n\n".join(
+        line
+        for line in lines
+        if line and (not rules.boilerplate or fingerprint(line) not in rules.boilerplate)
+    )
 
 
 def _page_text(html: bytes | str, content_type: str | None) -> str:

@@ -44,6 +44,7 @@ _PROMO_LINES = [
         r"(read|see|watch|listen)( more| also| next)?\s*:.*",
         r"also (on|in|read|see)\b.*",
         r"(related|recommended|more on this)( stories| articles| content| coverage| reading)?(\s*:.*)?",
+        r"(most|the most) (read|popular|viewed|shared|commented|emailed)( stories| articles| today| now)?",
         r"(follow|like) us on .*",
         r"share (this|on|it)\b.*|share( this)?( article| story)?|.*\bshare it with a friend\W*",
         r"(facebook|twitter|x|whatsapp|linkedin|email|print|copy link)"
@@ -92,56 +93,75 @@ def _container_blocks(container) -> list[Block]:
     """Blocks of a container in order. trafilatura leaves text that was not
     in a <p> loose in the container, with inline elements (emphasis, line
     breaks) among it; each run of loose text up to the next block element
-    is one paragraph."""
+    is a paragraph, and so is each line of it (old layouts build their
+    paragraphs from <br> line breaks)."""
     blocks: list[Block] = []
     run: list[str] = [container.text or ""]
     for element in container:
         if element.tag in _INLINE:
-            run.append("\n" if element.tag == "lb" else " " + _inline_text(element) + " ")
+            run.append(_BREAK if element.tag == "lb" else " " + _inline_text(element) + " ")
         else:
-            blocks.append(Block(_lines("".join(run)), "p"))
+            blocks.extend(Block(line, "p") for line in _line_list("".join(run)))
             blocks.extend(_element_blocks(element))
             run = []
         run.append(element.tail or "")
-    blocks.append(Block(_lines("".join(run)), "p"))
+    blocks.extend(Block(line, "p") for line in _line_list("".join(run)))
     return blocks
 
 
 def _element_blocks(element) -> list[Block]:
     tag = element.tag
     if tag == "list":
-        return [_block(item, "item") for item in element.iter("item")]
+        return [block for item in element.iter("item") for block in _blocks(item, "item")]
     if tag == "table":
+        cells = list(element.iter("cell"))
+        if any(child.tag not in _INLINE for cell in cells for child in cell):
+            # A layout table (a page laid out in cells): its cells hold the
+            # paragraphs, not data.
+            return [block for cell in cells for block in _container_blocks(cell)]
         rows = []
         for row in element.iter("row"):
-            cells = [_inline_text(cell) for cell in row.iter("cell")]
-            rows.append(" | ".join(c for c in cells if c))
+            texts = [" ".join(_line_list(_marked_text(cell))) for cell in row.iter("cell")]
+            rows.append(" | ".join(t for t in texts if t))
         return [Block("\n".join(r for r in rows if r), "table")]
     if tag in ("quote", "div") and any(child.tag not in _INLINE for child in element):
         return _container_blocks(element)
     if tag == "graphic":
         return []
-    return [_block(element, "head" if tag == "head" else "quote" if tag == "quote" else "p")]
+    return _blocks(element, "head" if tag == "head" else "quote" if tag == "quote" else "p")
 
 
 # Elements of trafilatura's XML that sit inside a line of text.
 _INLINE = {"hi", "lb", "ref", "del", "code"}
+# Stands for a <lb/> line break while text is gathered (newlines in the
+# XML's text are only the source's formatting, not breaks).
+_BREAK = "\x1e"
 
 
-def _block(element, kind: str) -> Block:
-    return Block(_inline_text(element), kind)
+def _blocks(element, kind: str) -> list[Block]:
+    """The paragraphs of one element: a blank line (`text<br><br>text`)
+    separates paragraphs; a single line break stays inside one."""
+    parts = re.split(rf"{_BREAK}\s*{_BREAK}", _marked_text(element))
+    return [Block("\n".join(lines), kind) for lines in map(_line_list, parts) if lines]
 
 
 def _inline_text(element) -> str:
-    """Text of one block; <lb/> line breaks are kept as newlines."""
-    for line_break in element.iter("lb"):
-        line_break.tail = "\n" + (line_break.tail or "")
-    return _lines("".join(element.itertext()))
+    """Text of one block, its line breaks as newlines."""
+    return "\n".join(_line_list(_marked_text(element)))
 
 
-def _lines(text: str) -> str:
-    lines = (clean_line(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+def _marked_text(element) -> str:
+    """The element's text with _BREAK where each <lb/> is."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(_BREAK if child.tag == "lb" else _marked_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _line_list(text: str) -> list[str]:
+    lines = (clean_line(line) for line in text.split(_BREAK))
+    return [line for line in lines if line]
 
 
 def _key(text: str) -> str:
@@ -181,14 +201,25 @@ def _is_dateline(paragraph: str) -> bool:
 
 # A paragraph that is the whole text of one link, in the body, is a
 # related-story or promo link ("Click for full coverage"), unless it is a
-# sub-heading.
+# sub-heading; one made of several links between separators is a menu.
 LINK_ONLY_MAX_WORDS = 30
 
 
+_ADDRESS = re.compile(r"(https?://|www\.)\S+$", re.I)
+_LINK_SEPARATORS = re.compile(r"\s+[|•·»›/]\s+|\s*[|•·»›]\s*")
+
+
 def _is_link_only(block: Block, links: set[str]) -> bool:
-    return (
-        block.kind != "head" and len(block.text.split()) <= LINK_ONLY_MAX_WORDS and _key(block.text) in links
-    )
+    """The whole text of one of the page's links, or of several separated
+    like a menu ("Home | Local | Sport")."""
+    if block.kind == "head" or len(block.text.split()) > LINK_ONLY_MAX_WORDS:
+        return False
+    if _ADDRESS.match(block.text):  # an address shown as such is content, not a promo
+        return False
+    if _key(block.text) in links:
+        return True
+    pieces = [piece for piece in _LINK_SEPARATORS.split(block.text) if piece.strip()]
+    return len(pieces) > 1 and all(_key(piece) in links for piece in pieces)
 
 
 _BYLINE = re.compile(r"^\s*by\s+(?P<rest>.+)$", re.I | re.S)

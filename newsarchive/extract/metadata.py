@@ -242,6 +242,12 @@ def strip_site_name(title: str, *names: str | None) -> str:
     return title[start:end].strip()
 
 
+def title_parts(title: str, min_words: int = 4) -> list[str]:
+    """The parts of a "Headline - Site" title long enough to be a headline
+    on their own (a body that starts with one repeats the headline)."""
+    return [part for part in _TITLE_SEPARATORS.split(title) if len(part.split()) >= min_words]
+
+
 def headline_texts(tree: HtmlElement, declared: Declared) -> tuple[list[tuple[str, str]], list[str]]:
     """The headlines a page declares (JSON-LD, OpenGraph, Twitter, <title>),
     each with where it came from, and the ones it shows (<h1>)."""

@@ -1,18 +1,23 @@
-"""Pages that are not (whole) articles, and why.
+"""Pages that hold no article, and articles only partly shown.
 
 A crawl meets many pages that hold no article: section, tag and archive
-pages, login walls, paywall teasers, shells that need JavaScript to show
-anything. Each gets a reason of its own, so crawl summaries can count them
-and a user can see what was skipped. Pure functions over what extraction
-already has in hand.
+pages, login pages, error pages, shells that need JavaScript to show
+anything. Each is refused with a reason of its own, so crawl summaries can
+count them and a user can see what was skipped. A real article is never
+refused: one behind a paywall or a login keeps what it shows and is marked
+(`access`), and a short one (a photo story, a brief) is kept when the page
+says it is an article. Pure functions over what extraction already has in
+hand.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from newsarchive.article import count_words
 from newsarchive.extract.structured import Declared, types_of
 
 # Words below which a page is not an article whatever else it shows.
@@ -70,31 +75,61 @@ def _script_shell(tree: HtmlElement) -> bool:
     return False
 
 
-def non_article(tree: HtmlElement, declared: Declared, body: str) -> tuple[str, str] | None:
-    """(reason, message) when the page is not a whole article, else None.
+@dataclass(frozen=True)
+class Verdict:
+    """What a page is: an article and how much of it is shown (`access`:
+    "free", or "paywalled" / "login" when only a teaser is), or refused."""
 
-    `tree` is the page as parsed, `body` the text extraction kept.
+    access: str = "free"
+    refused: tuple[str, str] | None = None  # (reason, message)
+
+
+FREE = Verdict()
+
+
+def says_article(declared: Declared) -> bool:
+    """The page calls itself an article: schema.org, OpenGraph or a
+    publication time in its meta tags."""
+    og_type = (declared.first("og:type") or "").strip().lower()
+    return (
+        declared.jsonld is not None or og_type == "article" or bool(declared.first("article:published_time"))
+    )
+
+
+def judge(tree: HtmlElement, declared: Declared, body: str) -> Verdict:
+    """Whether the page holds an article, and how much of it is shown.
+
+    `tree` is the page as parsed, `body` the text extraction kept. Lengths
+    are in words as `count_words` counts them (a character in scripts
+    written without spaces).
     """
-    words = len(body.split())
+    words = count_words(body)
+    article = says_article(declared)
     listing = declared.jsonld is None and any(types_of(o) & _LISTING_TYPES for o in declared.jsonld_all)
-    if listing:
-        return "index-page", "the page is a list of stories (schema.org says so), not an article"
-    if declared_paywall(declared) and words < PAYWALL_TEASER_WORDS:
-        return "paywall", f"only a {words}-word teaser is on the page; the article is for subscribers"
-    if words < PAYWALL_TEASER_WORDS and _PAYWALL_PHRASES.search(body[-600:]):
-        return "paywall", f"only a {words}-word teaser is on the page; it asks the reader to subscribe"
+    if listing and not article:
+        return _refuse("index-page", "the page is a list of stories (schema.org says so), not an article")
+    if words < PAYWALL_TEASER_WORDS and (declared_paywall(declared) or _PAYWALL_PHRASES.search(body[-600:])):
+        return Verdict("paywalled")
     if words >= MIN_ARTICLE_WORDS:
-        return None
+        return FREE
     if _login_form(tree):
-        return "login-wall", "the page asks for a login instead of showing an article"
-    if _script_shell(tree):
-        return (
+        if article:
+            return Verdict("login")
+        return _refuse("login-wall", "the page asks for a login instead of showing an article")
+    if not article and _headline_links(tree) >= INDEX_MIN_HEADLINE_LINKS:
+        return _refuse("index-page", "the page is a list of links to stories, not an article")
+    if (not body or not article) and _script_shell(tree):
+        return _refuse(
             "needs-javascript",
             "the page shows its content only with JavaScript, which an archive does not run",
         )
-    if _headline_links(tree) >= INDEX_MIN_HEADLINE_LINKS:
-        return "index-page", "the page is a list of links to stories, not an article"
     if not body:
-        return "no-text", "no article text found in the page"
+        return _refuse("no-text", "no article text found in the page")
+    if article:
+        return FREE  # a short article: a photo story, a brief
     plural = "s" if words != 1 else ""
-    return "too-short", f"the page's text is too short for an article ({words} word{plural})"
+    return _refuse("too-short", f"the page's text is too short for an article ({words} word{plural})")
+
+
+def _refuse(reason: str, message: str) -> Verdict:
+    return Verdict(refused=(reason, message))
