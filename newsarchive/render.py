@@ -85,12 +85,13 @@ def stats_view(stats: dict) -> Group:
         for month in row["months"]:
             months.add_row(_t(row["source"]), month["month"] or "undated", str(month["articles"]))
     crawls = Table(title="Crawls", title_justify="left", show_edge=False)
-    for column in ("source", "runs", "last run", "status", "errors", "troubled (of last 10)"):
+    for column in ("source", "runs", "last run", "status", "errors", "troubled (of last 10)", "to resume"):
         crawls.add_column(column, justify="left" if column in ("source", "last run", "status") else "right")
     for row in stats.get("crawls", []):
         crawls.add_row(
             _t(row["source"]), str(row["runs"]), (row["last_started"] or "")[:16].replace("T", " "),
             row["last_status"], str(row["last_errors"]), str(row["troubled_of_last_10"]),
+            str(row.get("pending", 0)),
         )  # fmt: skip
     parts = [summary]
     if stats["sources"]:

@@ -593,6 +593,7 @@ class Store:
         """Per crawled source: its runs, how the last went, and how many of
         the last ten did not end well."""
         health = []
+        pending = self.frontier_jobs()
         for (source,) in self._db.execute("SELECT DISTINCT source FROM runs ORDER BY source").fetchall():
             recent = self.runs(source=source, limit=10)
             last = recent[0]
@@ -605,7 +606,10 @@ class Store:
                     "last_started": last["started"],
                     "last_status": last["status"],
                     "last_errors": last["errors"],
-                    "troubled_of_last_10": sum(r["status"] in ("failed", "interrupted") for r in recent),
+                    "troubled_of_last_10": sum(
+                        r["status"] in ("failed", "interrupted", "incomplete") for r in recent
+                    ),
+                    "pending": pending.get(source, 0),  # found, not fetched yet: the next crawl resumes
                 }
             )
         return health

@@ -113,6 +113,14 @@ def test_a_budget_is_incomplete_and_the_next_crawl_finishes_it(maze, tmp_path):
     assert first["status"] == "incomplete" and "--max-pages" in first["reason"], first
     assert first["pending"] > 0
     assert archived(archive) < maze.site.article_urls
+    assert _health(archive)["pending"] == first["pending"]
     second = crawl(archive, maze)
     assert second["resumed"] is True and second["status"] == "ok", second
     assert archived(archive) == maze.site.article_urls
+    assert _health(archive)["pending"] == 0
+
+
+def _health(archive) -> dict:
+    stats = json.loads(run_newsarchive("--archive", str(archive), "stats", "--json").stdout)
+    (health,) = stats["crawls"]
+    return health
