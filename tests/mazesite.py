@@ -7,7 +7,8 @@ a sitemap index read but its sitemaps lost, a redirect followed halfway)
 misses articles. Routes: the home page, a section's first page, a
 section's older pages (pagination, several links deep), a tag page, a
 plain sitemap behind a sitemap index, a gzipped Google News sitemap, the
-RSS feed, a redirect (one or two hops) from an old address, and a
+RSS feed, a redirect (one or two hops) from an old address, a short link
+that looks like a listing (/?p=N) and redirects to the article, and a
 "related" link on another article's page (chains of them). Traps a crawler
 must bound: an endless calendar, and pages that are no article.
 
@@ -27,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from newsarchive.demo.newssite import Reply, _conditional, _html
 from newsarchive.demo.site import article_page
 
-ROUTES = ("home", "section", "deep", "tag", "sitemap", "news", "feed", "redirect", "related")
+ROUTES = ("home", "section", "deep", "tag", "sitemap", "news", "feed", "redirect", "shortlink", "related")
 SECTIONS = ("world", "city")
 PAGES_PER_SECTION = 4
 _WORDS = (  # noqa: SIM905 (a list literal of a hundred words reads worse)
@@ -112,6 +113,10 @@ class MazeSite:
         return _conditional(self._route(parts.path, parse_qs(parts.query)), headers)
 
     def _route(self, path: str, query: dict) -> Reply:
+        if path == "/" and query.get("p"):
+            number = int(query["p"][0]) if query["p"][0].isdigit() else -1
+            if 0 <= number < len(self.articles):
+                return Reply(301, b"", {"Location": self.url_of(self.articles[number])})
         if path == "/robots.txt":
             text = f"User-agent: *\nDisallow: /private/\n\nSitemap: {self.base}/sitemap.xml\n"
             return Reply(200, text.encode(), {"Content-Type": "text/plain"})
@@ -165,9 +170,13 @@ class MazeSite:
             f'<li><a href="/{"older" if a["hops"] == 2 else "old"}/{a["slug"]}">{escape(a["title"])}</a></li>'
             for a in self._by("redirect")
         )
+        shortlinks = "".join(
+            f'<li><a href="/?p={self.articles.index(a)}">{escape(a["title"])}</a></li>'
+            for a in self._by("shortlink")
+        )
         tags = sorted({t for a in self._by("tag") for t in a["tags"]})
         body = (
-            f"<h1>{self.site['name']}</h1><ul>{self._links(self._by('home'))}{redirects}</ul>"
+            f"<h1>{self.site['name']}</h1><ul>{self._links(self._by('home'))}{redirects}{shortlinks}</ul>"
             + " ".join(f'<a href="/tag/{t}">{t}</a>' for t in tags)
             + ' <a href="/calendar/2025-06-01">By day</a> <a href="/private/x">Staff</a>'
         )

@@ -153,9 +153,14 @@ class Frontier:
         request (it inherits the source's kind, depth and hints), else None.
         The source is done either way."""
         target = canonicalize(target_url)
+        # A page's kind is judged again where it lands: a short link that
+        # looks like a listing (/?p=123) may lead to an article, an article
+        # that was taken down to its section. Feeds and sitemaps stay what
+        # they were.
+        kind = source.kind if source.kind in CONDITIONAL_KINDS else kind_of(target)
         entry = None
-        if target not in self._state and not self._reason(target, source.kind, None, 0):
-            entry = Queued(target, source.kind, source.depth, source.hints, (*source.via, source.url))
+        if target not in self._state and not self._reason(target, kind, None, 0):
+            entry = Queued(target, kind, source.depth, source.hints, (*source.via, source.url))
             self._state[target] = _SERVED
             self._unsaved.append(entry)
         elif article_id := self.store.resolve(target):

@@ -1,6 +1,7 @@
 """The news spider: every route from a home page to its articles.
 
-From each start URL: robots.txt (its `Sitemap:` lines, else /sitemap.xml),
+From each start URL: robots.txt (its `Sitemap:` lines, else the usual
+places),
 the sitemaps (indexes followed, Google News fields read), the feeds the
 home page announces, and the links of every page, each URL judged by the
 frontier before it costs a request. Article pages become items for the
@@ -136,7 +137,7 @@ class NewsSpider(Spider):
         if robots and robots.crawl_delay:
             self.context.crawl_delays[host] = robots.crawl_delay
         root = response.meta["root"]
-        sitemaps = list(robots.sitemaps) if robots and robots.sitemaps else [f"{root}/sitemap.xml"]
+        sitemaps = list(robots.sitemaps) if robots and robots.sitemaps else _usual_sitemaps(root)
         yield from self._begin(response.request, sitemaps)
 
     def _begin(self, request: Request, sitemaps: list[str]):
@@ -259,8 +260,7 @@ class NewsSpider(Spider):
         self.frontier.failed(request.url, kind, reason, status)
         queued = request.meta.get(QUEUED)
         if kind == "robots":  # no robots.txt to be had: the pages all the same
-            root = request.meta["root"]
-            yield from self._begin(request, [f"{root}/sitemap.xml"])
+            yield from self._begin(request, _usual_sitemaps(request.meta["root"]))
         elif queued is not None and _vouches_against(reason, status):
             self.frontier.miss(queued.url, queued.kind, reason)
         elif queued is not None:
@@ -268,6 +268,12 @@ class NewsSpider(Spider):
 
     def _seen(self, response: Response) -> None:
         self.context.tally.pages += 1
+
+
+def _usual_sitemaps(root: str) -> list[str]:
+    """Where sitemaps live when robots.txt names none: the protocol's
+    default, and the index most CMS plugins (WordPress, Yoast) write."""
+    return [f"{root}/sitemap.xml", f"{root}/sitemap_index.xml"]
 
 
 def _vouches_against(reason: str, status: int | None) -> bool:
