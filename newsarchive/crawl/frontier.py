@@ -40,6 +40,9 @@ CONDITIONAL_KINDS = ("feed", "sitemap")
 INDEX_KINDS = ("sitemap", "feed", LISTING)
 
 _PENDING, _SERVED, _DONE = "pending", "served", "done"
+# Why a redirect is not followed when it leads to an address the crawl has
+# met already: a loop, or a detour to a page it has (or will have).
+LOOP = "redirect loop or repeat"
 
 
 class Frontier:
@@ -148,26 +151,30 @@ class Frontier:
         self.missed[f"{'listing' if kind in INDEX_KINDS else 'page'}: {reason}"] += 1
         self.done(url, reason)
 
-    def redirected(self, source: Queued, target_url: str) -> Queued | None:
-        """A redirect from a queued URL: the target's entry when it earns a
-        request (it inherits the source's kind, depth and hints), else None.
-        The source is done either way."""
+    def redirected(self, source: Queued, target_url: str) -> tuple[Queued | None, str | None]:
+        """A redirect from a queued URL: (the target's entry, None) when the
+        target earns a request (it keeps the source's depth and hints), else
+        (None, why not). The source is done either way."""
         target = canonicalize(target_url)
         # A page's kind is judged again where it lands: a short link that
         # looks like a listing (/?p=123) may lead to an article, an article
         # that was taken down to its section. Feeds and sitemaps stay what
         # they were.
         kind = source.kind if source.kind in CONDITIONAL_KINDS else kind_of(target)
+        why = LOOP if target in self._state else self._reason(target, kind, None, 0)
         entry = None
-        if target not in self._state and not self._reason(target, kind, None, 0):
+        if why is None:
             entry = Queued(target, kind, source.depth, source.hints, (*source.via, source.url))
             self._state[target] = _SERVED
             self._unsaved.append(entry)
         elif article_id := self.store.resolve(target):
             # The old address of an archived article: never asked again.
             self.fetched(source.url, source.kind, None, article_id=article_id)
+        if why not in (None, LOOP) and target not in self._judged:
+            self._judged.add(target)
+            self.skipped[why] += 1
         self.save((source.url, f"redirected to {target}"))
-        return entry
+        return entry, why
 
     def open(self) -> None:
         """robots.txt was read: queued URLs may be served now."""

@@ -19,6 +19,7 @@ from collections import deque
 
 from scrapy import Request
 
+from newsarchive.crawl.frontier import LOOP
 from newsarchive.store import Queued
 from newsarchive.urls import canonicalize
 
@@ -72,9 +73,11 @@ class FrontierScheduler:
         if canonicalize(request.url) == queued.url:  # a retry
             self._live.append(request)
             return True
-        target = self._frontier.redirected(queued, request.url)
-        if target is None:  # to an address known, archived or out of bounds
-            return False
+        target, why = self._frontier.redirected(queued, request.url)
+        if target is None:
+            # A loop is dropped (Scrapy's request_dropped signal counts it);
+            # an archived or out-of-bounds target is a skip, counted already.
+            return why != LOOP
         request.meta[QUEUED] = target
         self._live.append(request)
         return True

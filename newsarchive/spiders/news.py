@@ -17,6 +17,7 @@ from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from newsarchive.crawl.frontier import LOOP
 from newsarchive.crawl.scheduler import QUEUED, WAKE
 from newsarchive.spiders.discovery import Entry, feed_links, read_feed, read_robots, read_sitemap
 from newsarchive.spiders.links import LISTING, PAGE, kind_of
@@ -54,9 +55,9 @@ class NewsSpider(Spider):
         return self.context.frontier
 
     def dropped(self, request, spider=None) -> None:
-        """A redirect to an address this crawl already knows (or will not
-        ask for) is a loop or a detour: the scheduler drops it."""
-        self.context.tally.errors["redirect loop or repeat"] += 1
+        """A redirect to an address this crawl has met already is a loop or
+        a detour: the scheduler drops it."""
+        self.context.tally.errors[LOOP] += 1
 
     def broke(self, failure, response, spider=None) -> None:
         """A callback raised on a page nobody foresaw: the page is done (it
