@@ -1,0 +1,103 @@
+"""The crawl frontier on a real store: what a killed crawl leaves is exactly
+what its resume needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.crawl.frontier import LOOP, Frontier
+from newsarchive.store import Store
+
+SITE = "https://news.example"
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "store.sqlite3") as store:
+        yield store
+
+
+def frontier(store, **options) -> Frontier:
+    made = Frontier(store, "news", {"news.example"}, **options)
+    made.load()
+    made.open()
+    return made
+
+
+def urls(entries) -> list[str]:
+    return [entry.url for entry in entries]
+
+
+def test_a_page_is_done_only_with_what_it_found_and_both_survive_a_restart(store):
+    first = frontier(store)
+    home = first.restart(f"{SITE}/")
+    first.save()
+    assert urls(first.next()) == [home.url]
+    first.discover(f"{SITE}/2025/06/01/harbour-bridge-reopens", depth=2)
+    first.discover(f"{SITE}/world/", depth=2)
+    first.save((home.url, None))
+    # A new process (the crawl was killed): the home page is done, what it
+    # found is pending, in the order found.
+    second = frontier(store)
+    assert urls(second.next()) == [f"{SITE}/2025/06/01/harbour-bridge-reopens", f"{SITE}/world/"]
+    assert second.next() == []  # each served once per run
+    assert second.pending() == 2
+
+
+def test_discoveries_not_saved_are_found_again_from_their_page(store):
+    first = frontier(store)
+    home = first.restart(f"{SITE}/")
+    first.save()
+    first.next()
+    first.discover(f"{SITE}/2025/06/01/harbour-bridge-reopens", depth=2)
+    # killed before the page's save: the page itself is still pending
+    second = frontier(store)
+    assert urls(second.next()) == [home.url]
+
+
+def test_known_urls_are_not_queued_twice(store):
+    first = frontier(store)
+    assert first.discover(f"{SITE}/2025/06/01/harbour-bridge-reopens?utm_source=x", depth=2)
+    assert first.discover(f"{SITE}/2025/06/01/harbour-bridge-reopens", depth=3) is None
+    first.save()
+    assert frontier(store).discover(f"{SITE}/2025/06/01/harbour-bridge-reopens", depth=2) is None
+
+
+def test_bounds_count_distinct_urls_and_hold_across_a_resume(store):
+    first = frontier(store, max_per_pattern=3, max_depth=4)
+    for page in range(1, 3):
+        assert first.discover(f"{SITE}/world/?page={page}", depth=2)
+        first.discover(f"{SITE}/world/?page={page}", depth=2)  # seen again: not counted again
+    first.save()
+    second = frontier(store, max_per_pattern=3, max_depth=4)
+    assert second.discover(f"{SITE}/world/?page=3", depth=2)
+    assert second.discover(f"{SITE}/world/?page=4", depth=2) is None
+    assert second.discover(f"{SITE}/2025/06/01/deep-down-story", depth=5) is None
+    assert second.skipped == {"listing pattern limit": 1, "too deep (DEPTH_LIMIT)": 1}
+
+
+def test_a_redirect_hands_its_place_to_the_target(store):
+    first = frontier(store)
+    short = first.discover(f"{SITE}/?p=12", depth=2)
+    first.save()
+    (served,) = first.next()
+    target, why = first.redirected(served, f"{SITE}/2025/06/01/harbour-bridge-reopens")
+    assert why is None
+    # Judged where it lands: the short link looked like a listing, the
+    # target is an article; depth and the way there are kept.
+    assert (target.kind, target.depth, target.via) == ("article", 2, (short.url,))
+    assert urls(frontier(store).next()) == [target.url]  # killed now: the target is what is left
+    # ... and if the target leads back, that is a loop: both are done.
+    again, why = first.redirected(target, f"{SITE}/?p=12")
+    assert (again, why) == (None, LOOP)
+    assert first.pending() == 0
+
+
+def test_a_missed_page_is_done_and_counted(store):
+    first = frontier(store)
+    listing = first.discover(f"{SITE}/world/", depth=2)
+    first.save()
+    first.next()
+    first.miss(listing.url, listing.kind, "http 503")
+    assert first.missed == {"listing: http 503": 1}
+    assert first.pending() == 0
