@@ -40,6 +40,21 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
+# A character reference left in text that was decoded once already: the
+# page escaped it twice ("R&amp;uuml;ckbau" shows as "R&uuml;ckbau").
+_LEFT_REFERENCE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
+
+
+def meta_line(text: str | None) -> str:
+    """One line of metadata (a headline, a name): `clean_line`, with the
+    character references a doubly escaping page leaves decoded."""
+    import html
+
+    if text and _LEFT_REFERENCE.search(text):
+        text = html.unescape(text)
+    return clean_line(text)
+
+
 def clean_line(text: str | None) -> str:
     """One line of metadata: no controls, no newlines, single spaces."""
     if not text:

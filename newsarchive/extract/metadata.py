@@ -15,10 +15,20 @@ from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
-from newsarchive.extract.datefind import guessed_date, normalize_date, visible_date
+from newsarchive.extract.datefind import (
+    DateEvidence,
+    choose_date,
+    dateline,
+    guessed_date,
+    normalize_date,
+    url_day,
+    visible_date,
+)
+from newsarchive.extract.headline import STANDALONE_CHARS, blocks_after, headline_element
 from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules
 from newsarchive.extract.structured import Declared, jsonld_names, jsonld_organizations, jsonld_text
-from newsarchive.sanitize import clean_line
+from newsarchive.extract.zones import site_zone
+from newsarchive.sanitize import meta_line
 from newsarchive.urls import absolute, is_web_url
 
 # Separators between a headline and the site name in <title> and og:title.
@@ -92,7 +102,7 @@ def first_found(candidates: Candidates, normalize: Callable) -> tuple[object, st
 
 
 def _line(value) -> str | None:
-    return clean_line(value) or None if isinstance(value, str) else None
+    return meta_line(value) or None if isinstance(value, str) else None
 
 
 def read_metadata(
@@ -128,7 +138,7 @@ def read_metadata(
     host = urlsplit(base).hostname if base else None
     title, origin = choose_title(declared_titles, headings, site_name, section, host)
     if not title and hints.title:
-        title, origin = clean_line(hints.title), hints.origin
+        title, origin = meta_line(hints.title), hints.origin
     if title:
         provenance["title"] = origin
     take(
@@ -136,28 +146,45 @@ def read_metadata(
         [("json-ld", jsonld_text(ld.get("description")))]
         + declared.tagged("og:description", "description", "twitter:description"),
     )
-    authors, origin = choose_authors(tree, declared, (site_name, host))
+    authors, origin = choose_authors(tree, declared, (site_name, site_label(host)), title or "")
     if authors:
         provenance["authors"] = origin
     zone = ZoneInfo(rules.timezone) if rules.timezone else None
     in_zone = lambda value: normalize_date(value, zone)  # noqa: E731
-    published = take(
-        "published",
-        [("json-ld", jsonld_text(ld.get("datePublished"))), ("json-ld", jsonld_text(ld.get("dateCreated")))]
-        + declared.tagged(*_DATE_META)
-        + [("time-element", value) for value in _time_elements(tree)]
-        + [(hints.origin, hints.published)],
-        in_zone,
+    language = ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None
+    evidence = DateEvidence(
+        dateline=dateline(tree, rules.date_order, title or ""),
+        url_day=url_day(base),
+        site_zone=site_zone(host, language or declared.html_lang)[0],
+        rules_zone=zone,
     )
-    if not published and rules.date_order:
-        take("published", [("byline", visible_date(tree, rules.date_order))], in_zone)
-    if not published and "published" not in found and html:
-        take("published", [("htmldate", guessed_date(html, url))], in_zone)
-    take(
-        "modified",
-        [("json-ld", jsonld_text(ld.get("dateModified")))] + declared.tagged(*_MODIFIED_META),
-        in_zone,
+    candidates = [
+        ("json-ld", jsonld_text(ld.get("datePublished"))),
+        ("json-ld", jsonld_text(ld.get("dateCreated"))),
+        *declared.tagged(*_DATE_META),
+        *[("time-element", value) for value in _time_elements(tree)],
+        (hints.origin, hints.published),
+    ]
+    if rules.date_order:
+        candidates.append(("byline", visible_date(tree, rules.date_order)))
+    normalized = list(_normalized(candidates, in_zone))
+    if not normalized and evidence.dateline:
+        normalized = list(_normalized([("dateline", evidence.dateline[0].iso())], in_zone))
+    if not normalized and html:
+        normalized = list(_normalized([("htmldate", guessed_date(html, url))], in_zone))
+    published, origin = choose_date(normalized, evidence)
+    if published:
+        found["published"], provenance["published"] = published, origin
+    modified, origin = choose_date(
+        list(
+            _normalized(
+                [("json-ld", jsonld_text(ld.get("dateModified"))), *declared.tagged(*_MODIFIED_META)], in_zone
+            )
+        ),
+        evidence,
     )
+    if modified:
+        found["modified"], provenance["modified"] = modified, origin
     tags, origin = choose_tags(ld.get("keywords"), declared)
     if tags:
         provenance["tags"] = origin
@@ -258,8 +285,8 @@ def headline_texts(tree: HtmlElement, declared: Declared) -> tuple[list[tuple[st
         ("twitter", declared.first("twitter:title")),
         ("title-tag", declared.title_tag),
     ]
-    declared_titles = [(origin, clean_line(title)) for origin, title in titles if title and clean_line(title)]
-    headings = [clean_line(h.text_content()) for h in tree.iter("h1")][:5]
+    declared_titles = [(origin, meta_line(title)) for origin, title in titles if title and meta_line(title)]
+    headings = [meta_line(h.text_content()) for h in tree.iter("h1")][:5]
     return declared_titles, [h for h in headings if h]
 
 
@@ -285,73 +312,264 @@ def choose_title(
 
 
 def clean_author(name: str) -> list[str]:
-    """People from one byline string: no "By", no dates, no addresses."""
-    name = clean_line(name)
-    if not name or is_web_url(name) or "@" in name:
+    """People from one byline string: no "By", no dates, no addresses, no
+    image credits, no credentials, no "View all posts by"."""
+    name = meta_line(name)
+    if not name or is_web_url(name) or "@" in name or _CREDIT.search(name):
         return []
+    if _COMMENTER.search(name):  # a commenter's "Jane says:", not a byline
+        return []
+    name = _POSTS_BY.sub("", name)
     name = _BYLINE_PREFIX.sub("", name)
     people = []
     for part in _AUTHOR_SPLIT.split(name):
-        part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—")
-        if not part or _LOOKS_LIKE_DATE.search(part) or len(part.split()) > MAX_AUTHOR_WORDS:
+        part = _FOOTNOTE.sub("", _BYLINE_PREFIX.sub("", part)).strip(" .:-–—→»>|")
+        if (
+            not part
+            or _LOOKS_LIKE_DATE.search(part)
+            or len(part.split()) > MAX_AUTHOR_WORDS
+            or _CREDENTIAL.fullmatch(part)
+            or _LABEL.fullmatch(part)
+            or not any(ch.isalpha() for ch in part)
+        ):
             continue
         people.append(part)
     return people
 
 
+# An image credit in an author field: "(Image: Getty Images)", "Foto: dpa".
+_CREDIT = re.compile(
+    r"^\(|\b(image|images|photo|photos|foto|fotos|bild|picture|credit|getty|istock\w*|shutterstock|imago)\b\s*[:/)]"
+    r"|getty images|istockphoto|shutterstock",
+    re.I,
+)
+# Links in author boxes: "View all posts by Jane", "Zeige alle Beiträge von
+# Jane", "Zum Profil von Jane".
+_POSTS_BY = re.compile(
+    r"^.*?\b(posts|articles|stories|beiträge|artikel|artículos|articoli|profile?|profil)\s+(by|von|of|de|par|di)\s+",
+    re.I,
+)
+# Footnote marks after a name ("Marwan H. Adwan1", "Jane Doe*").
+_FOOTNOTE = re.compile(r"(?<=[^\W\d_])[\d*†‡]+$")
+_COMMENTER = re.compile(r"\s(says|said|sagt|schreibt|dice|dit)\s*:?\s*$", re.I)
+# Labels of empty byline templates: "Name", "Autor", "Datum".
+_LABEL = re.compile(
+    r"(name|author|autor|auteur|autore|datum|date|unbenannt|untitled|admin|administrator)", re.I
+)
+_CREDENTIAL = re.compile(r"(ph\.?\s?d|m\.?d|msc|m\.?sc|mba|rdn?|dr|prof|ma|ba|jr|sr|cpa|esq)\.?", re.I)
+
+
 def choose_authors(
-    tree: HtmlElement, declared: Declared, site_names: tuple[str | None, ...] = ()
+    tree: HtmlElement, declared: Declared, site_names: tuple[str | None, ...] = (), title: str = ""
 ) -> tuple[tuple[str, ...], str]:
     """People who wrote the article, and where their names came from.
 
-    The site itself (its name, its host, an Organization in JSON-LD) is
-    not a person: it is given as the author only when no person is named.
+    Sources in order of trust: JSON-LD, meta tags, the visible byline
+    (its markup, then a "By ..." line under the headline), trafilatura's
+    reading of the byline. The first that names a
+    person (or a news agency, which is a byline too) gives the authors;
+    the site, its publisher and image credits never do. A desk ("BR24
+    Redaktion") is the author only where no source names a person.
     """
     ld = declared.jsonld or {}
-    organizations = {_comparable(n) for n in jsonld_organizations(ld.get("author"))}
-    sites = {key for key in (_comparable(n or "").removeprefix("www") for n in site_names) if len(key) >= 3}
+    publishers = jsonld_organizations(ld.get("author")) + jsonld_names(ld.get("publisher"))
+    sites = {
+        key
+        for key in (_comparable(n or "").removeprefix("www") for n in (*site_names, *publishers))
+        if len(key) >= 3
+    }
 
     def is_site(name: str) -> bool:
-        key = _comparable(name)
-        return key in organizations or any(site in key or key in site for site in sites)
+        """The site or its publisher under another spelling ("mdr.de",
+        "Motorsport-Total.com"); a blog named after its author is a person."""
+        if _DOMAIN.fullmatch(name.strip()):
+            return True
+        key = _comparable(name).removeprefix("www")
+        named = any(
+            key == site or (site in key and len(site) >= SITE_SHARE * len(key)) or key in site
+            for site in sites
+        )
+        return named and not looks_like_person(name)
 
     sources = [
-        ("json-ld", jsonld_names(ld.get("author")) or jsonld_names(ld.get("creator"))),
-        (
-            "meta",
-            declared.all(
-                "author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"
-            ),
-        ),
-        ("byline", _byline_texts(tree)),
+        ("json-ld", lambda: jsonld_names(ld.get("author")) or jsonld_names(ld.get("creator"))),
+        ("meta", lambda: declared.all(*_AUTHOR_META)),
+        ("byline", lambda: _byline_texts(tree)),
+        ("byline", lambda: _byline_lines(tree, title)),
+        ("trafilatura", lambda: _trafilatura_byline(tree)),
     ]
+    desks: tuple[tuple[str, ...], str] = ((), "")
     for origin, names in sources:
         people: list[str] = []
-        for raw in names:
+        for raw in names():
             for person in clean_author(raw):
-                if _comparable(person) not in {_comparable(p) for p in people}:
+                if _comparable(person) and _comparable(person) not in {_comparable(p) for p in people}:
                     people.append(person)
-        persons = [p for p in people if not is_site(p)]
-        if persons or people:
-            return tuple(persons or people), origin
-    return (), ""
+        if len(people) > MAX_AUTHORS:  # a reference list or a tag cloud, not a byline
+            continue
+        kept = [p for p in people if is_agency(p) or not (is_site(p) or is_desk(p) or is_organization(p))]
+        if kept:
+            return tuple(kept), origin
+        found_desks = tuple(p for p in people if is_desk(p) and not is_site(p))
+        if found_desks and not desks[0]:
+            desks = found_desks, origin
+    return desks
+
+
+# More names than this in one source are not a byline (a paper's reference
+# list in microdata, a tag cloud); news articles have a few authors.
+MAX_AUTHORS = 12
+# A name that holds the site's name makes up at least this share of it when
+# it is the site under another spelling ("Motorsport-Total.com"), not a
+# person whose blog the site is ("Helge Fahrnberger" on helge.at).
+SITE_SHARE = 0.6
+_ORGANIZATION_WORDS = re.compile(
+    r"\b(news|times|post|zeitung|nachrichten|magazin|magazine|journal|online|radio|tv|verlag|gmbh|ag|e\.?\s?v|inc"
+    r"|ltd|llc|media|press|presse|daily|tribune|herald|gazette|courier|kurier|rundschau|anzeiger|today|der|die|das"
+    r"|the|le|la|el|il)\b",
+    re.I,
+)
+
+
+def site_label(host: str | None) -> str | None:
+    """The name part of a site's domain: "mdr" for www.mdr.de, "bbc" for
+    www.bbc.co.uk, "wordpress" for a blog at jane.wordpress.com (whose
+    "jane" is its author, not the site)."""
+    if not host:
+        return None
+    labels = host.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVELS:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
+
+
+_SECOND_LEVELS = {"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go"}
+
+
+def looks_like_person(name: str) -> bool:
+    """Two to four capitalized words, none an organization's ("Andreas Kalt",
+    not "Lesotho Times" or "DER SPIEGEL")."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 4
+        and all(
+            word[:1].isupper() and not word.isupper() and word.replace("-", "").replace(".", "").isalpha()
+            for word in words
+        )
+        and not _ORGANIZATION_WORDS.search(name)
+    )
+
+
+_AUTHOR_META = ("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator")
+_DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?", re.I)
+# News agencies: a byline of theirs names who wrote the story (fundus counts
+# them as authors), unlike the publishing site's own name.
+_AGENCIES = {
+    "ap", "associatedpress", "theassociatedpress", "reuters", "thomsonreuters", "afp", "agencefrancepresse",
+    "dpa", "deutschepresseagentur", "efe", "agenciaefe", "ansa", "apa", "kna", "epd", "sid", "xinhua",
+    "kyodo", "yonhap", "tass", "ria", "rianovosti", "interfax", "pa", "pamedia", "pressassociation", "anp",
+    "belga", "sda", "keystonesda", "tt", "ntb", "ritzau", "stt", "ctk", "pap", "mti", "lusa", "europapress",
+    "bloomberg", "thecanadianpress", "canadianpress", "aap", "ians", "pti", "upi", "anadoluajansi", "aa",
+    "bernama", "antara", "dpaafx", "awp",
+}  # fmt: skip
+_DESK = re.compile(
+    r"\b(redaktion|redaction|rédaction|redacción|redazione|redactie|newsroom|staff|desk|editorial|editors?"
+    r"|team|news service|nachrichten|online)\b",
+    re.I,
+)
+
+
+def is_agency(name: str) -> bool:
+    """A news agency, or agencies ("APA/AP", "dpa/AFP")."""
+    parts = [_comparable(part) for part in re.split(r"[/,]|\s+and\s+|\s+und\s+", name) if part.strip()]
+    return bool(parts) and all(part in _AGENCIES for part in parts)
+
+
+def is_organization(name: str) -> bool:
+    """A company, association or party ("Olympia-Verlag GmbH", "Diakonie
+    Deutschland"), or a place (what an address in an author field leaves)."""
+    return _ORGANIZATION.search(name) is not None or _comparable(name) in _PLACES
+
+
+_ORGANIZATION = re.compile(
+    r"\b(gmbh|ag|e\.\s?v|ev|inc|ltd|llc|plc|corp|verlag|verband|bundesverband|institut|institute|stiftung"
+    r"|foundation|association|partei|fraktion|ministerium|ministry|gesellschaft|diakonie|caritas|kreuz)\b"
+    r"|\b\w+(verband|verlag|institut|ministerium)\b",
+    re.I,
+)
+# Countries and a few large cities, as addresses in author fields leave them.
+_PLACES = {
+    "germany", "deutschland", "austria", "osterreich", "österreich", "schweiz", "switzerland", "suisse", "france",
+    "usa", "unitedstates", "unitedkingdom", "uk", "italia", "italy", "espana", "españa", "spain", "berlin",
+    "hamburg", "munchen", "münchen", "munich", "koln", "köln", "frankfurt", "frankfurtam", "frankfurtam main",
+    "nurnberg", "nürnberg", "stuttgart", "wien", "vienna", "zurich", "zürich",
+    "munster", "münster", "paris", "london", "newyork", "frankfurtamain",
+}  # fmt: skip
+
+
+def is_desk(name: str) -> bool:
+    """An editorial desk or team rather than a person ("BR24 Redaktion")."""
+    return _DESK.search(name) is not None
+
+
+def _byline_lines(tree: HtmlElement, title: str) -> list[str]:
+    """Short lines under the headline that start like a byline ("By Jane
+    Doe | 12/10/2020", "Von Eva Kirchner-Rätsch")."""
+    heading = headline_element(tree, title)
+    if heading is None:
+        return []
+    return [
+        line
+        for line in blocks_after(heading, BYLINE_CHARS)
+        if len(line) <= STANDALONE_CHARS and _BYLINE_PREFIX.match(line)
+    ][:2]
+
+
+# Characters of text after the headline where a byline line is looked for.
+BYLINE_CHARS = 400
+
+
+def _trafilatura_byline(tree: HtmlElement) -> list[str]:
+    """trafilatura's reading of the visible byline, for pages whose markup
+    names no author: its patterns know many sites' byline classes."""
+    from trafilatura.metadata import extract_author
+
+    try:
+        found = extract_author(tree)
+    except Exception:  # a reading aid: trafilatura raises assorted errors on odd pages
+        return []
+    return [found] if found else []
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:
     """Names in the visible byline: rel/itemprop author, or the links of an
-    element whose class is "byline" or "author"."""
+    element whose class is "byline" or "author"; an author box longer than
+    a name (a biography) gives its first link's text. Not in captions."""
     found = []
     for element in tree.xpath(
         '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author")]'
     ):
+        if any(node.tag in ("figure", "figcaption") for node in element.iterancestors()):
+            continue
         classes = set((element.get("class") or "").split())
         if element.get("rel") == "author" or element.get("itemprop") == "author" or "author" in classes:
-            found.append(element.text_content())
+            text = " ".join(element.text_content().split())
+            if len(text.split()) > MAX_AUTHOR_WORDS + 2:
+                link = next((a for a in element.iter("a") if a.text_content().strip()), None)
+                text = link.text_content() if link is not None else ""
+            found.append(text)
         elif "byline" in classes:
             found.extend(a.text_content() for a in element.iter("a"))
         if len(found) >= 5:
             break
     return found[:5]
+
+
+def _normalized(candidates: Candidates, normalize: Callable) -> Iterable[tuple[str, str]]:
+    for origin, raw in candidates:
+        value = normalize(raw) if raw else None
+        if value:
+            yield origin, value
 
 
 def _time_elements(tree: HtmlElement) -> list[str]:
@@ -375,7 +593,7 @@ def choose_tags(keywords, declared: Declared) -> tuple[tuple[str, ...], str]:
     tags: list[str] = []
     seen = set()
     for tag in raw:
-        tag = clean_line(tag)
+        tag = meta_line(tag)
         key = tag.casefold()
         if tag and key not in seen and len(tag) <= 60:
             seen.add(key)
