@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "article-extraction"
 FLOOR = ROOT / "bench" / "extraction-floor.json"
+METADATA_FLOOR = ROOT / "bench" / "metadata-floor.json"
 
 pytestmark = pytest.mark.slow
 
@@ -110,3 +111,35 @@ def test_real_articles_of_the_metadata_set_are_kept():
     )
     assert len(refused) <= MAX_REFUSED_SHARE * len(pages), refused
     assert all(title and words for _, reason, _, words, title in judged if not reason)
+
+
+def metadata_floors() -> list[dict[str, float]]:
+    return [entry["floors"] for entry in json.loads(METADATA_FLOOR.read_text(encoding="utf-8"))["floors"]]
+
+
+def test_metadata_floors_never_go_down():
+    history = metadata_floors()
+    assert history, "the metadata floor file lists no floor"
+    for before, after in zip(history, history[1:], strict=False):
+        lowered = {k: (v, after.get(k)) for k, v in before.items() if after.get(k) is None or after[k] < v}
+        assert not lowered, f"metadata floors were lowered or dropped: {lowered}"
+
+
+def test_metadata_scores_are_at_or_above_the_floor():
+    """Dates, authors and titles on the shared metadata set (bench/metadata.py)."""
+    if not (METADATA_SET / "gold.json").is_file():
+        pytest.skip(f"the shared metadata set is not here ({METADATA_SET}); CI has it")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "metadata.py"), "--dataset", str(METADATA_SET),
+         "--tools", "newsarchive", "--jobs", "2", "--json"],
+        capture_output=True, text=True, timeout=900, check=True,
+    )  # fmt: skip
+    measured = {
+        f"{row['subset']}/{metric}": row[metric] for row in json.loads(result.stdout) for metric in row
+    }
+    below = {
+        key: (measured.get(key), floor)
+        for key, floor in metadata_floors()[-1].items()
+        if measured.get(key) is None or measured[key] < floor
+    }
+    assert not below, f"metadata scores below their floors (measured, floor): {below}"
