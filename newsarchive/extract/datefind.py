@@ -10,8 +10,10 @@ their order cannot be told from the text; htmldate is the last resort.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cached_property
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -123,16 +125,21 @@ _URL_DAYS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class DateEvidence:
     """What a page shows besides its declared dates: the dates printed in
-    its dateline (`dateline`), the date in its URL, and the zone its site
+    its dateline (`dateline`, read only when a choice needs it: most pages
+    declare a full date-time), the date in its URL, and the zone its site
     most likely keeps (`zones.site_zone`) or the user gave."""
 
-    dateline: tuple[Printed, ...] = ()
+    read_dateline: Callable[[], tuple[Printed, ...]] = tuple
     url_day: date | None = None
     site_zone: ZoneInfo | None = None
     rules_zone: ZoneInfo | None = None
+
+    @cached_property
+    def dateline(self) -> tuple[Printed, ...]:
+        return self.read_dateline()
 
 
 def url_day(url: str | None) -> date | None:

@@ -35,25 +35,49 @@ _INLINE_TAGS = {
 def blocks_after(element: HtmlElement, limit: int) -> list[str]:
     """The texts of the blocks (paragraphs, divs) that follow `element` in
     the document, up to `limit` characters, in order, leaving out what is
-    printed elsewhere (`elsewhere`)."""
+    printed elsewhere (`elsewhere`). Walks forward from the element only
+    as far as it needs."""
     blocks: dict = {}
     size = 0
-    for text in element.xpath("following::text()[normalize-space()]"):
-        parent = text.getparent()
-        if parent is not None and text.is_tail:  # text after an element belongs to that element's parent
-            parent = parent.getparent()
-        if parent is None or elsewhere(parent):
+    for owner, text in _texts_after(element):
+        if not text.strip() or elsewhere(owner):
             continue
-        block = parent
+        block = owner
         while block.tag in _INLINE_TAGS and block.getparent() is not None:
             block = block.getparent()
-        if block not in blocks:
-            blocks[block] = []
-        blocks[block].append(str(text))
+        blocks.setdefault(block, []).append(text)
         size += len(text)
         if size >= limit:
             break
     return [" ".join(" ".join(parts).split()) for parts in blocks.values()]
+
+
+def _texts_after(element: HtmlElement):
+    """(element the text belongs to, text) for the text that follows
+    `element` in document order, lazily: its tail, then everything after
+    it, up the tree."""
+    node = element
+    while node is not None:
+        parent = node.getparent()
+        if node.tail and parent is not None:
+            yield parent, node.tail
+        for sibling in node.itersiblings():
+            yield from _texts_in(sibling)
+            if sibling.tail and parent is not None:
+                yield parent, sibling.tail
+        node = parent
+
+
+def _texts_in(element):
+    """(owner, text) of an element's own text and its descendants', in order."""
+    if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+        return
+    if element.text:
+        yield element, element.text
+    for child in element:
+        yield from _texts_in(child)
+        if child.tail:
+            yield element, child.tail
 
 
 def headline_element(tree: HtmlElement, title: str):

@@ -153,7 +153,7 @@ def read_metadata(
     in_zone = lambda value: normalize_date(value, zone)  # noqa: E731
     language = ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None
     evidence = DateEvidence(
-        dateline=dateline(tree, rules.date_order, title or ""),
+        read_dateline=lambda: dateline(tree, rules.date_order, title or ""),
         url_day=url_day(base),
         site_zone=site_zone(host, language or declared.html_lang)[0],
         rules_zone=zone,
