@@ -995,6 +995,85 @@ def renormalize(ctx, source: str | None, fmt: str) -> None:
         raise Failure(f"stored, but not indexed yet: {index_error}")
 
 
+# -- sites -----------------------------------------------------------------
+
+
+@cli.group(context_settings=CONTEXT)
+def sites() -> None:
+    """What the archive knows about each site: your rules, what it learnt.
+
+    Learnt from a site's own articles: its boilerplate (paragraphs found in
+    many of its articles, left out of all of them) and how it writes
+    numeric dates (day or month first). Forget an entry that is wrong, then
+    `newsarchive renormalize --source SITE` applies it to stored articles.
+
+    \b
+    Example:
+      newsarchive sites list jpost.com
+      newsarchive sites forget jpost.com 2fc1083f
+    """
+
+
+@sites.command("list", context_settings=CONTEXT)
+@click.argument("source", required=False)
+@output_options(jsonl=True)
+@click.pass_context
+def sites_list(ctx, source: str | None, fmt: str) -> None:
+    """Each site's rules and learnt knowledge (of one site, if given).
+
+    \b
+    Example:
+      newsarchive sites list
+      newsarchive sites list harbour-herald.example --json
+    """
+    archive = _archive(ctx)
+    with archive.open_store() as store:
+        known = archive.sites(store)
+        names = [_site_name(source)] if source else sorted({*store.known_sites(), *known.with_rules()})
+        records = [known.knowledge(name) for name in names]
+    if fmt == "json":
+        print_json(records)
+    elif fmt == "jsonl":
+        print_jsonl(records)
+    else:
+        from newsarchive.render import sites_view
+
+        stdout.print(sites_view(records))
+
+
+@sites.command("forget", context_settings=CONTEXT)
+@click.argument("source")
+@click.argument("entry", metavar="PARAGRAPH_ID|date-order")
+@click.pass_context
+def sites_forget(ctx, source: str, entry: str) -> None:
+    """Forget a learnt paragraph (by the id `sites list` shows) or a learnt date order.
+
+    A forgotten paragraph is never learnt again; a forgotten date order is
+    learnt afresh from the articles to come.
+
+    \b
+    Example:
+      newsarchive sites forget harbour-herald.example 2fc1083f
+      newsarchive sites forget harbour-herald.example date-order
+    """
+    from newsarchive.dates import now_iso
+
+    archive = _archive(ctx)
+    source = _site_name(source)
+    with archive.open_store() as store:
+        forgotten = archive.sites(store).forget(source, entry.strip(), now=now_iso())
+    stdout.print(
+        f"forgot {forgotten}; `newsarchive renormalize --source {source}` applies it to stored articles"
+    )
+
+
+def _site_name(source: str) -> str:
+    from newsarchive.urls import source_of
+
+    name = source.strip().lower()
+    return source_of(name) if "://" in name else name.removeprefix("www.")
+
+
 # -- export ----------------------------------------------------------------
 
 

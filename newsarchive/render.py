@@ -224,3 +224,33 @@ def doctor_view(report, repair: bool) -> Group:
         lines.append(line)
     lines.append(_t(f"checked: {checked}", DIM))
     return Group(*lines)
+
+
+def sites_view(records: list[dict]) -> Group | Text:
+    """Per site: its rules, its learnt date order and boilerplate."""
+    if not records:
+        return Text("Nothing learnt about any site yet, and no rules in sources.toml.")
+    parts = []
+    for record in records:
+        parts.append(_t(record["source"], "bold"))
+        order = record["date_order"]
+        votes = ", ".join(f"{value} {n}" for value, n in sorted(order["votes"].items())) or "none yet"
+        facts = [f"numeric dates: {order['value'] or 'unknown'}" + (f" ({order['from']})" if order["from"] else "")
+                 + f"; evidence: {votes}"]  # fmt: skip
+        if record["timezone"]:
+            facts.append(f"time zone: {record['timezone']} (sources.toml)")
+        if record["drop"]:
+            facts.append("dropped elements: " + ", ".join(record["drop"]) + " (sources.toml)")
+        for fact in facts:
+            parts.append(Padding(_t(fact, DIM), (0, 0, 0, 2), expand=False))
+        if record["boilerplate"]:
+            table = Table(show_edge=False, show_header=True, padding=(0, 1))
+            for column in ("id", "learnt", "boilerplate paragraph"):
+                table.add_column(column)
+            for row in record["boilerplate"]:
+                text = row["text"] or "(text not kept)"
+                table.add_row(row["id"], row["learnt"][:10], _t(text[:90] + ("…" if len(text) > 90 else "")))
+            parts.append(Padding(table, (0, 0, 0, 2), expand=False))
+        else:
+            parts.append(Padding(_t("no boilerplate learnt", DIM), (0, 0, 0, 2), expand=False))
+    return Group(*parts)

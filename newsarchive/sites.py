@@ -1,10 +1,13 @@
 """What the archive knows about each site, for the pages it ingests.
 
 Two kinds of knowledge meet here: the rules a user wrote for a site in
-`sources.toml`, and the boilerplate the store has learnt from the site's
-own articles. `rules_for` hands both to extraction; `learn` promotes
+`sources.toml`, and what the store has learnt from the site's own
+articles: its boilerplate, and how it writes numeric dates (each article
+that prints its declared date as "4/5/2013" votes DMY or MDY). `rules_for`
+hands both to extraction, the user's rules first; `learn` promotes
 paragraphs that have become common enough, and takes them out of the
-articles stored before they were learnt.
+articles stored before they were learnt. `knowledge` shows it all, and a
+user can make the archive forget an entry.
 """
 
 from __future__ import annotations
@@ -14,10 +17,28 @@ from collections.abc import Iterable
 
 from newsarchive.article import Article
 from newsarchive.boilerplate import strip
+from newsarchive.errors import BadInput
 from newsarchive.extract.knowledge import NO_RULES, SiteRules
 from newsarchive.sources import Source
 from newsarchive.store import Store
 from newsarchive.urls import is_web_url, source_of
+
+# A site habit learnt from articles' evidence (how it writes numeric dates).
+DATE_ORDER = "date_order"
+# Votes needed, and the share that must agree, before a habit is learnt; a
+# vote more than MAX_VOTES of one kind adds nothing.
+MIN_VOTES, MIN_AGREEMENT, MAX_VOTES = 3, 0.9, 1000
+# Digits of a paragraph's fingerprint shown as its id (to forget it by).
+PARAGRAPH_ID_DIGITS = 8
+
+
+def learnt_order(votes: dict[str, int]) -> str | None:
+    """The order enough articles agree on (DMY or MDY), else None."""
+    total = sum(votes.values())
+    if total < MIN_VOTES:
+        return None
+    order, count = max(votes.items(), key=lambda item: item[1])
+    return order if count >= MIN_AGREEMENT * total else None
 
 
 class Sites:
@@ -40,18 +61,67 @@ class Sites:
     def rules_of(self, source: str) -> SiteRules:
         if source not in self._cache:
             user = self._user.get(source, NO_RULES)
-            self._cache[source] = dataclasses.replace(user, boilerplate=self.store.boilerplate_of(source))
+            self._cache[source] = dataclasses.replace(
+                user,
+                boilerplate=self.store.boilerplate_of(source),
+                date_order=user.date_order or learnt_order(self.store.evidence(source, DATE_ORDER)),
+            )
         return self._cache[source]
 
     def has_user_rules(self, source: str) -> bool:
         return source in self._user
 
+    def with_rules(self) -> list[str]:
+        """Sites the user wrote rules for."""
+        return sorted(host for host, rules in self._user.items() if rules != NO_RULES)
+
     def finish(self, article: Article) -> Article:
-        """The article without its source's learnt boilerplate: for pages
-        whose source was known only once extracted (no URL given)."""
+        """The article without its source's learnt boilerplate (for pages
+        whose source was known only once extracted: no URL given), and its
+        evidence of the site's habits noted."""
+        vote = article.provenance.get(DATE_ORDER)
+        if vote is not None and self.store.evidence(article.source, DATE_ORDER).get(vote, 0) < MAX_VOTES:
+            self.store.note_evidence(article.source, DATE_ORDER, article.id, vote)
+            self._cache.pop(article.source, None)
         learnt = self.rules_of(article.source).boilerplate
         text = strip(article.text, learnt) if learnt else article.text
         return dataclasses.replace(article, text=text) if text and text != article.text else article
+
+    def knowledge(self, source: str) -> dict:
+        """What the archive knows of a site, and where from: the user's rules,
+        the learnt boilerplate (each paragraph with a short id to forget it
+        by), and how it writes numeric dates."""
+        user = self._user.get(source, NO_RULES)
+        votes = self.store.evidence(source, DATE_ORDER)
+        learnt = learnt_order(votes)
+        return {
+            "source": source,
+            "boilerplate": [
+                {"id": row["print"][:PARAGRAPH_ID_DIGITS], "text": row["sample"], "learnt": row["learnt"]}
+                for row in self.store.boilerplate(source)
+            ],
+            "date_order": {
+                "value": user.date_order or learnt,
+                "from": "sources.toml" if user.date_order else ("learnt" if learnt else None),
+                "votes": votes,
+            },
+            "timezone": user.timezone,
+            "drop": list(user.drop),
+        }
+
+    def forget(self, source: str, entry: str, *, now: str) -> str:
+        """Forget a learnt paragraph (by its id) or the learnt date order
+        ("date-order"); what was forgotten, in words."""
+        self._cache.pop(source, None)
+        if entry == "date-order":
+            votes = self.store.forget_evidence(source, DATE_ORDER)
+            return f"the date order learnt from {votes} articles of {source}"
+        forgotten = self.store.forget_boilerplate(source, entry.lower(), now=now)
+        if forgotten is None:
+            raise BadInput(
+                f"{source} has no learnt paragraph {entry!r}; see the ids with `newsarchive sites list {source}`"
+            )
+        return f"the paragraph {forgotten['sample'][:60]!r} of {source} (it will not be learnt again)"
 
     def learn(self, sources: Iterable[str], *, now: str, clean_stored: bool = True) -> None:
         """Learn each source's new boilerplate and, unless told not to,

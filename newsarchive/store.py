@@ -177,6 +177,25 @@ MIGRATIONS: list = [
     """,
     # Articles behind a paywall or a login are kept with what they show.
     "ALTER TABLE articles ADD COLUMN access TEXT NOT NULL DEFAULT 'free';",
+    # What each article shows of its site's habits (how it writes numeric
+    # dates), one vote per article; and paragraphs a user said are not the
+    # site's boilerplate, never learnt again.
+    """
+    CREATE TABLE site_evidence (
+        source      TEXT NOT NULL,
+        fact        TEXT NOT NULL,
+        article_id  TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        PRIMARY KEY (source, fact, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE kept_paragraphs (
+        source  TEXT NOT NULL,
+        print   TEXT NOT NULL,
+        sample  TEXT NOT NULL,
+        kept    TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -649,7 +668,8 @@ class Store:
             ).fetchone()[0]
             rows = self._db.execute(
                 "SELECT print, sample FROM paragraph_counts c WHERE source = ? AND articles >= ?"
-                " AND NOT EXISTS (SELECT 1 FROM boilerplate b WHERE b.source = c.source AND b.print = c.print)",
+                " AND NOT EXISTS (SELECT 1 FROM boilerplate b WHERE b.source = c.source AND b.print = c.print)"
+                " AND NOT EXISTS (SELECT 1 FROM kept_paragraphs k WHERE k.source = c.source AND k.print = c.print)",
                 (source, boilerplate.threshold(articles)),
             ).fetchall()
             self._db.executemany(
@@ -658,10 +678,74 @@ class Store:
             )
         return {row["print"]: row["sample"] for row in rows}
 
-    def boilerplate(self) -> list[dict]:
-        """Everything learnt, per source: what `stats` shows."""
-        rows = self._db.execute("SELECT source, sample, learnt FROM boilerplate ORDER BY source, learnt")
+    def boilerplate(self, source: str | None = None) -> list[dict]:
+        """The paragraphs learnt as boilerplate (of one source): source,
+        print, sample, learnt."""
+        query = "SELECT source, print, sample, learnt FROM boilerplate"
+        query += " WHERE source = ?" if source else ""
+        rows = self._db.execute(query + " ORDER BY source, learnt, print", (source,) if source else ())
         return [dict(row) for row in rows]
+
+    def forget_boilerplate(self, source: str, print_prefix: str, *, now: str) -> dict | None:
+        """Unlearn one paragraph (named by the start of its fingerprint) and
+        keep it from being learnt again; the paragraph, or None if no learnt
+        one matches."""
+        with self._transaction():
+            rows = self._db.execute(
+                "SELECT print, sample FROM boilerplate WHERE source = ? AND print >= ? AND print < ?",
+                (source, print_prefix, print_prefix + "\uffff"),
+            ).fetchall()
+            if len(rows) != 1:
+                if len(rows) > 1:
+                    raise BadInput(
+                        f"'{print_prefix}' starts several learnt paragraphs of {source}; give more of it"
+                    )
+                return None
+            self._db.execute(
+                "DELETE FROM boilerplate WHERE source = ? AND print = ?", (source, rows[0]["print"])
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO kept_paragraphs (source, print, sample, kept) VALUES (?, ?, ?, ?)",
+                (source, rows[0]["print"], rows[0]["sample"], now),
+            )
+        return dict(rows[0])
+
+    def note_evidence(self, source: str, fact: str, article_id: str, value: str | None) -> None:
+        """What one article shows of its site's habits (its vote replaces
+        the article's earlier one; None withdraws it)."""
+        with self._transaction():
+            if value is None:
+                self._db.execute(
+                    "DELETE FROM site_evidence WHERE source = ? AND fact = ? AND article_id = ?",
+                    (source, fact, article_id),
+                )
+            else:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO site_evidence (source, fact, article_id, value) VALUES (?, ?, ?, ?)",
+                    (source, fact, article_id, value),
+                )
+
+    def evidence(self, source: str, fact: str) -> dict[str, int]:
+        """Votes per value for one of a site's habits."""
+        rows = self._db.execute(
+            "SELECT value, count(*) FROM site_evidence WHERE source = ? AND fact = ? GROUP BY value",
+            (source, fact),
+        )
+        return dict(rows.fetchall())
+
+    def forget_evidence(self, source: str, fact: str) -> int:
+        with self._transaction():
+            return self._db.execute(
+                "DELETE FROM site_evidence WHERE source = ? AND fact = ?", (source, fact)
+            ).rowcount
+
+    def known_sites(self) -> list[str]:
+        """Sources the archive has learnt something about."""
+        rows = self._db.execute(
+            "SELECT source FROM boilerplate UNION SELECT source FROM site_evidence"
+            " UNION SELECT source FROM kept_paragraphs ORDER BY source"
+        )
+        return [row[0] for row in rows]
 
     def _log_change(self, article_id: str, op: str, now: str) -> int:
         cursor = self._db.execute(

@@ -140,6 +140,27 @@ def test_paragraphs_built_from_line_breaks_in_a_table_layout():
         assert furniture not in article.text
 
 
+def test_the_lead_image_in_another_size_is_the_first_figure_not_a_second_image():
+    html = (
+        "<html><head><title>Bridge</title>"
+        '<meta property="og:image" content="https://cdn.quay.example/2024/05/harbour-bridge-reopens_1200x630.jpg">'
+        "</head><body><article><h1>Bridge reopens</h1>"
+        '<figure><img src="https://cdn.quay.example/2024/05/harbour-bridge-reopens-800x450.jpg">'
+        "<figcaption>The first buses cross. Photo: Ines Varga</figcaption></figure>"
+        '<figure><img src="https://cdn.quay.example/2024/05/ferry-timetable-winter.jpg"></figure>'
+        + "".join(
+            f"<p>The harbour bridge reopened on Tuesday after its repair, part {n} of the story.</p>"
+            for n in range(3)
+        )
+        + "</article></body></html>"
+    )
+    images = extract(html, "https://quay.example/2024/05/bridge").images
+    assert [(i.url.rsplit("/", 1)[-1], i.caption, i.credit) for i in images] == [
+        ("harbour-bridge-reopens_1200x630.jpg", "The first buses cross", "Ines Varga"),
+        ("ferry-timetable-winter.jpg", None, None),
+    ]
+
+
 def test_str_input_is_accepted():
     text = page("meta-only.html").decode("utf-8")
     assert extract(text).to_dict() == extract(page("meta-only.html")).to_dict()

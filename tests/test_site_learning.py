@@ -178,3 +178,69 @@ def test_old_archive_is_migrated_with_its_paragraphs_counted(tmp_path):
         assert (
             store.learn_boilerplate("old.example", now="t") and len(store.boilerplate_of("old.example")) == 1
         )
+
+
+# -- what was learnt, shown and forgotten ----------------------------------------
+
+
+def test_learnt_boilerplate_is_listed_and_a_forgotten_paragraph_comes_back(na, tmp_path):
+    herald_pages(tmp_path / "site", 12)
+    na("add", str(tmp_path / "site"))
+    (site,) = na.json("sites", "list")
+    assert site["source"] == "harbour-herald.example"
+    (paragraph,) = site["boilerplate"]
+    assert paragraph["text"] == PROMO
+    human = na("sites", "list", "harbour-herald.example").stdout
+    assert paragraph["id"] in human and "Support independent journalism" in human
+    forgot = na("sites", "forget", "harbour-herald.example", paragraph["id"])
+    assert "renormalize" in forgot.stdout
+    assert na.json("sites", "list", "harbour-herald.example")[0]["boilerplate"] == []
+    # Renormalizing applies it: the paragraph is back in every article, and
+    # it is not learnt again however often it is seen.
+    assert na.json("renormalize")["counts"] == {"updated": 12}
+    assert all(PROMO in text for text in stored_texts(na))
+    herald_pages(tmp_path / "more", 12, start=50)
+    na("add", str(tmp_path / "more"))
+    assert na.json("sites", "list", "harbour-herald.example")[0]["boilerplate"] == []
+    assert sum(PROMO in text for text in stored_texts(na)) == 24
+
+
+def test_forgetting_what_was_never_learnt_says_what_to_do(na, tmp_path):
+    herald_pages(tmp_path / "site", 2)
+    na("add", str(tmp_path / "site"))
+    missing = na("sites", "forget", "harbour-herald.example", "deadbeef", code=2)
+    assert "sites list harbour-herald.example" in missing.stderr
+
+
+def dated_page(n: int, day: int, month: int) -> str:
+    """A page that declares its date and prints it as a slashed number
+    a reader could take either way (month first here)."""
+    story = "".join(
+        f"<p>The ferry board met for the {k}th time this spring to settle the timetable.</p>"
+        for k in range(4)
+    )
+    head = f'<meta property="article:published_time" content="2021-{month:02d}-{day:02d}T09:00:00-05:00">'
+    return (
+        f"<html><head><title>Ferry story {n}</title>{head}</head><body><article><h1>Ferry story {n}</h1>"
+        f'<p class="date">{month}/{day}/2021</p>{story}</article></body></html>'
+    )
+
+
+def test_how_a_site_writes_numeric_dates_is_learnt_and_read_by(na, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n, (day, month) in enumerate([(3, 4), (5, 6), (7, 8), (2, 11)]):
+        (pages / f"p{n}.html").write_text(dated_page(n, day, month), encoding="utf-8")
+        na("add", str(pages / f"p{n}.html"), "--url", f"https://ferry.example/news/story-number-{n}")
+    (site,) = na.json("sites", "list", "ferry.example")
+    # Learnt once three articles agree (the fourth is read by it already).
+    assert site["date_order"] == {"value": "MDY", "from": "learnt", "votes": {"MDY": 3}}
+    # A page of the site that only prints its date is read month first.
+    undeclared = dated_page(9, 6, 5).replace('<meta property="article:published_time"', '<meta name="x"')
+    (pages / "p9.html").write_text(undeclared, encoding="utf-8")
+    record = json.loads(
+        na("add", str(pages / "p9.html"), "--url", "https://ferry.example/news/story-9", "--jsonl").stdout
+    )
+    assert na.json("show", record["article_id"])["published"].startswith("2021-05-06")
+    na("sites", "forget", "ferry.example", "date-order")
+    assert na.json("sites", "list", "ferry.example")[0]["date_order"]["value"] is None

@@ -20,7 +20,7 @@ from newsarchive.errors import NoArticle
 from newsarchive.extract import fallback
 from newsarchive.extract.body import blocks_from_body, clean_blocks, trafilatura_body
 from newsarchive.extract.decode import decode_html
-from newsarchive.extract.images import figure_images
+from newsarchive.extract.images import figure_images, photo_key
 from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules
 from newsarchive.extract.language import detect_language
 from newsarchive.extract.metadata import Metadata, read_metadata, title_parts
@@ -211,14 +211,15 @@ def _page_text(html: bytes | str, content_type: str | None) -> str:
 
 def _images(meta: Metadata, figures: list[tuple[str, str | None, str | None]]) -> tuple[Image, ...]:
     """The lead image first (with its caption and credit when a figure shows
-    it), then the other figures; each URL once."""
+    it), then the other figures; each photo once, however many sizes of it
+    the page links (og:image is often another size of the first figure)."""
     images: dict[str, Image] = {}
-    by_url = {url: (caption, credit) for url, caption, credit in figures}
+    by_photo = {photo_key(url): (url, caption, credit) for url, caption, credit in reversed(figures)}
     if meta.image_url:
-        caption, credit = by_url.get(meta.image_url, (None, None))
-        images[meta.image_url] = Image(meta.image_url, caption or meta.image_caption, credit)
+        _, caption, credit = by_photo.get(photo_key(meta.image_url), (None, None, None))
+        images[photo_key(meta.image_url)] = Image(meta.image_url, caption or meta.image_caption, credit)
     for url, caption, credit in figures:
-        images.setdefault(url, Image(url, caption, credit))
+        images.setdefault(photo_key(url), Image(url, caption, credit))
     return tuple(images.values())
 
 

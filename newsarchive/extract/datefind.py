@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from lxml.html import HtmlElement
 
 from newsarchive.dates import parse_iso
-from newsarchive.extract.datetext import Printed, printed_dates
+from newsarchive.extract.datetext import Printed, ambiguous_numeric, printed_dates
 from newsarchive.extract.headline import (
     STANDALONE_CHARS,
     blocks_after,
@@ -273,11 +273,16 @@ ZONE_OFFSETS = {timedelta(hours=h) for h in range(-12, 15)} | {
 
 
 def dateline(tree: HtmlElement, order: str | None = None, title: str = "") -> tuple[Printed, ...]:
-    """The dates (and times) printed where a page prints its own: in the
-    lines after its headline (the <h1> that shows `title`), those standing
-    on their own before those inside sentences, then in its date-like
-    elements; never in captions, asides, menus or teasers of other
-    stories."""
+    """The dates (and times) printed where a page prints its own (see
+    `dateline_texts`)."""
+    return tuple(found for text in dateline_texts(tree, title) for found in printed_dates(text, order))
+
+
+def dateline_texts(tree: HtmlElement, title: str = "") -> list[str]:
+    """The texts where a page prints its own date: the lines after its
+    headline (the <h1> that shows `title`), those standing on their own
+    before those inside sentences, then its date-like elements; never
+    captions, asides, menus or teasers of other stories."""
     blocks = []
     heading = headline_element(tree, title)
     if heading is not None:
@@ -289,4 +294,21 @@ def dateline(tree: HtmlElement, order: str | None = None, title: str = "") -> tu
         for element in tree.xpath(_DATE_LIKE)[:MAX_DATE_ELEMENTS]
         if not elsewhere(element)
     ]
-    return tuple(found for text in blocks for found in printed_dates(" ".join(text.split()), order))
+    return [" ".join(text.split()) for text in blocks]
+
+
+def order_vote(published: str | None, texts: list[str]) -> str | None:
+    """How the site writes numeric dates, as this page shows it: "DMY" or
+    "MDY" when the page prints its declared date as a numeric date that
+    could be read either way (4/5/2013 for April 5 or May 4), else None."""
+    declared = parse_iso(published)
+    if declared is None or declared.day == declared.month or declared.day > 12:
+        return None
+    for first, second, year in (found for text in texts for found in ambiguous_numeric(text)):
+        if year != declared.year:
+            continue
+        if (first, second) == (declared.month, declared.day):
+            return "MDY"
+        if (first, second) == (declared.day, declared.month):
+            return "DMY"
+    return None

@@ -104,6 +104,18 @@ def printed_dates(text: str, order: str | None = None) -> list[Printed]:
     return [found[at] for at in sorted(found)]
 
 
+def ambiguous_numeric(text: str) -> list[tuple[int, int, int]]:
+    """(first, second, year) of each numeric date in `text` that could be
+    read day first or month first (both numbers 12 or less, slashes or
+    dashes: dotted dates are day first everywhere)."""
+    found = []
+    for match in _NUMERIC.finditer(text):
+        first, separator, second, year = match.groups()
+        if separator != "." and int(first) <= 12 and int(second) <= 12:
+            found.append((int(first), int(second), int(year) + (2000 if len(year) == 2 else 0)))
+    return found
+
+
 def _numeric_order(first: int, second: int, separator: str, order: str | None) -> tuple[int, int]:
     """(day, month) of a numeric date, or (0, 0) when it cannot be told."""
     if first > 12 or second > 12:

@@ -63,3 +63,28 @@ def figure_images(tree: HtmlElement, base: str | None) -> list[tuple[str, str | 
             caption = caption or None
         images.append((url, caption, credit))
     return images
+
+
+# Size and variant marks sites add to one photo's file names: "_1200x630",
+# "-800w", "@2x", "-scaled", "_large".
+_VARIANT = re.compile(
+    r"([_-]\d{2,5}x\d{2,5}|[_-]\d{2,5}w|@\dx|[_-](scaled|large|medium|small|thumb|thumbnail|crop(ped)?|original))+$",
+    re.I,
+)
+
+
+def photo_key(url: str) -> str:
+    """What two addresses of one photo in two sizes share: the file's name
+    without its extension and its size or variant marks."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path.lower()
+    name = path.rsplit("/", 1)[-1]
+    stem = _VARIANT.sub("", name.rsplit(".", 1)[0] if "." in name else name)
+    # A short name ("image.jpg", "1.jpg") may be another photo elsewhere: the
+    # whole path must match then.
+    return stem if len(stem) >= PHOTO_NAME_MIN else path
+
+
+# File names shorter than this are too generic to say two addresses hold one photo.
+PHOTO_NAME_MIN = 8

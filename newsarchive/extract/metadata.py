@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo
 from lxml.html import HtmlElement
 
 from newsarchive.extract.datefind import (
+    STRUCTURED,
     DateEvidence,
     choose_date,
     dateline,
+    dateline_texts,
     guessed_date,
     normalize_date,
+    order_vote,
     url_day,
     visible_date,
 )
@@ -175,6 +178,13 @@ def read_metadata(
     published, origin = choose_date(normalized, evidence)
     if published:
         found["published"], provenance["published"] = published, origin
+        if origin in STRUCTURED and not rules.date_order and _SLASHED_DATE.search(html):
+            # Evidence of how the site writes numeric dates, for the site
+            # knowledge the archive learns (pages without structured dates
+            # are then read in the site's own order).
+            vote = order_vote(published, dateline_texts(tree, title or ""))
+            if vote:
+                provenance["date_order"] = vote
     modified, origin = choose_date(
         list(
             _normalized(
@@ -416,6 +426,8 @@ def choose_authors(
     return desks
 
 
+# A numeric date with slashes that could be read either way, somewhere in a page.
+_SLASHED_DATE = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])/(0?[1-9]|1[0-2])/(\d{4}|\d{2})(?![\d/])")
 # More names than this in one source are not a byline (a paper's reference
 # list in microdata, a tag cloud); news articles have a few authors.
 MAX_AUTHORS = 12
