@@ -20,6 +20,8 @@ _UNSPACED = (
     "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
 )
 _WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+_HAS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
+_PLAIN_WORD = re.compile(r"\w+")
 
 # Length of an article id in hex digits: 64 bits of SHA-256 keep the chance of
 # any collision below one in a million up to ~6 million articles.
@@ -125,10 +127,18 @@ def article_id(canonical_url: str) -> str:
     return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]
 
 
+def rough_words(text: str) -> int:
+    """`count_words` where it matters (scripts without spaces), else the
+    count of space-separated tokens: five times cheaper, for thresholds
+    taken on every paragraph of a page."""
+    return len(text.split()) if _HAS_UNSPACED.search(text) is None else count_words(text)
+
+
 def count_words(text: str) -> int:
     """Words in a text; a character of a script written without spaces
     counts as one."""
-    return sum(1 for _ in _WORD.finditer(text))
+    words = _WORD if _HAS_UNSPACED.search(text) else _PLAIN_WORD  # most text has none: the faster pattern
+    return len(words.findall(text))
 
 
 def content_hash(title: str, subtitle: str | None, text: str) -> str:

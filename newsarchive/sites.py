@@ -25,15 +25,19 @@ from newsarchive.urls import is_web_url, source_of
 
 # A site habit learnt from articles' evidence (how it writes numeric dates).
 DATE_ORDER = "date_order"
-# Votes needed, and the share that must agree, before a habit is learnt; a
-# vote more than MAX_VOTES of one kind adds nothing.
-MIN_VOTES, MIN_AGREEMENT, MAX_VOTES = 3, 0.9, 1000
+# Votes needed, and the share that must agree, before a habit is learnt.
+MIN_VOTES, MIN_AGREEMENT = 3, 0.9
+# Articles that showed no evidence (NO_VOTE) after which a site is no longer
+# asked: most sites never print an ambiguous numeric date, and asking costs
+# reading each page's dateline.
+NO_VOTE, MAX_CHECKS = "none", 50
 # Digits of a paragraph's fingerprint shown as its id (to forget it by).
 PARAGRAPH_ID_DIGITS = 8
 
 
 def learnt_order(votes: dict[str, int]) -> str | None:
     """The order enough articles agree on (DMY or MDY), else None."""
+    votes = {value: n for value, n in votes.items() if value != NO_VOTE}
     total = sum(votes.values())
     if total < MIN_VOTES:
         return None
@@ -61,10 +65,13 @@ class Sites:
     def rules_of(self, source: str) -> SiteRules:
         if source not in self._cache:
             user = self._user.get(source, NO_RULES)
+            votes = self.store.evidence(source, DATE_ORDER)
+            order = user.date_order or learnt_order(votes)
             self._cache[source] = dataclasses.replace(
                 user,
                 boilerplate=self.store.boilerplate_of(source),
-                date_order=user.date_order or learnt_order(self.store.evidence(source, DATE_ORDER)),
+                date_order=order,
+                ask_date_order=order is None and votes.get(NO_VOTE, 0) < MAX_CHECKS,
             )
         return self._cache[source]
 
@@ -80,7 +87,7 @@ class Sites:
         whose source was known only once extracted: no URL given), and its
         evidence of the site's habits noted."""
         vote = article.provenance.get(DATE_ORDER)
-        if vote is not None and self.store.evidence(article.source, DATE_ORDER).get(vote, 0) < MAX_VOTES:
+        if vote is not None:
             self.store.note_evidence(article.source, DATE_ORDER, article.id, vote)
             self._cache.pop(article.source, None)
         learnt = self.rules_of(article.source).boilerplate
@@ -103,7 +110,8 @@ class Sites:
             "date_order": {
                 "value": user.date_order or learnt,
                 "from": "sources.toml" if user.date_order else ("learnt" if learnt else None),
-                "votes": votes,
+                "votes": {value: n for value, n in votes.items() if value != NO_VOTE},
+                "checked": sum(votes.values()),
             },
             "timezone": user.timezone,
             "drop": list(user.drop),

@@ -234,7 +234,7 @@ def test_how_a_site_writes_numeric_dates_is_learnt_and_read_by(na, tmp_path):
         na("add", str(pages / f"p{n}.html"), "--url", f"https://ferry.example/news/story-number-{n}")
     (site,) = na.json("sites", "list", "ferry.example")
     # Learnt once three articles agree (the fourth is read by it already).
-    assert site["date_order"] == {"value": "MDY", "from": "learnt", "votes": {"MDY": 3}}
+    assert site["date_order"] == {"value": "MDY", "from": "learnt", "votes": {"MDY": 3}, "checked": 3}
     # A page of the site that only prints its date is read month first.
     undeclared = dated_page(9, 6, 5).replace('<meta property="article:published_time"', '<meta name="x"')
     (pages / "p9.html").write_text(undeclared, encoding="utf-8")

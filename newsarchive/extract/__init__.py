@@ -14,7 +14,7 @@ import re
 import lxml.html
 from lxml.etree import ParserError
 
-from newsarchive.article import Article, Image, count_words
+from newsarchive.article import Article, Image, count_words, rough_words
 from newsarchive.boilerplate import fingerprint
 from newsarchive.errors import NoArticle
 from newsarchive.extract import fallback
@@ -164,7 +164,7 @@ def _body(
         return [p for p in kept if fingerprint(p) not in rules.boilerplate]
 
     paragraphs = clean(blocks_from_body(trafilatura_body(text, url)))
-    extracted = sum(count_words(p) for p in paragraphs)
+    extracted = sum(rough_words(p) for p in paragraphs)
     if fallback.needs_second_opinion(extracted, fallback.prose_words(tree)):
         second = clean(fallback.readability_blocks(text, url))
         if fallback.prefer_second(paragraphs, second):

@@ -22,7 +22,7 @@ import lxml.html
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
-from newsarchive.article import count_words
+from newsarchive.article import rough_words
 from newsarchive.extract.body import Block
 
 # A <p> of at least this many words is prose rather than a label or a link.
@@ -43,7 +43,7 @@ def prose_words(tree: HtmlElement) -> int:
     """Words in the page's prose paragraphs, wherever they are."""
     total = 0
     for paragraph in tree.iter("p"):
-        words = count_words(paragraph.text_content())
+        words = rough_words(paragraph.text_content())
         if words >= PROSE_MIN_WORDS:
             total += words
     return total
@@ -92,6 +92,6 @@ def prefer_second(first: list[str], second: list[str]) -> bool:
     first_text, second_text = "\n\n".join(first), "\n\n".join(second)
     if not first_text:
         return bool(second_text)
-    return count_words(second_text) >= MIN_GROWTH * count_words(first_text) and (
+    return rough_words(second_text) >= MIN_GROWTH * rough_words(first_text) and (
         containment(first_text, second_text) >= MIN_CONTAINMENT
     )

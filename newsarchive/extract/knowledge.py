@@ -21,6 +21,9 @@ class SiteRules:
     timezone: str | None = None  # IANA zone of times the site prints without an offset
     # Fingerprints (`boilerplate.fingerprint`) of paragraphs learnt as the site's own.
     boilerplate: frozenset[str] = field(default_factory=frozenset)
+    # Whether to look for evidence of how the site writes numeric dates (the
+    # archive is still learning it): costs reading the page's dateline.
+    ask_date_order: bool = False
 
     def __post_init__(self) -> None:
         if self.date_order is not None and self.date_order not in DATE_ORDERS:

@@ -178,13 +178,12 @@ def read_metadata(
     published, origin = choose_date(normalized, evidence)
     if published:
         found["published"], provenance["published"] = published, origin
-        if origin in STRUCTURED and not rules.date_order and _SLASHED_DATE.search(html):
+        if rules.ask_date_order and origin in STRUCTURED:
             # Evidence of how the site writes numeric dates, for the site
             # knowledge the archive learns (pages without structured dates
-            # are then read in the site's own order).
-            vote = order_vote(published, dateline_texts(tree, title or ""))
-            if vote:
-                provenance["date_order"] = vote
+            # are then read in the site's own order); "none" when the page
+            # shows none, so the archive knows when to stop asking.
+            provenance["date_order"] = order_vote(published, dateline_texts(tree, title or "")) or "none"
     modified, origin = choose_date(
         list(
             _normalized(
@@ -426,8 +425,6 @@ def choose_authors(
     return desks
 
 
-# A numeric date with slashes that could be read either way, somewhere in a page.
-_SLASHED_DATE = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])/(0?[1-9]|1[0-2])/(\d{4}|\d{2})(?![\d/])")
 # More names than this in one source are not a byline (a paper's reference
 # list in microdata, a tag cloud); news articles have a few authors.
 MAX_AUTHORS = 12
