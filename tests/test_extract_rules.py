@@ -191,7 +191,7 @@ def test_date_order_reads_numeric_byline_dates(order, expected):
     html = page(byline="<div class='byline'>By Ann Berg | 04/05/2013 14:30</div>")
     article = extract(html, "https://quay.example/local/silo", rules=SiteRules(date_order=order))
     assert article.published == expected
-    assert article.provenance["published"] == "byline"
+    assert article.provenance["published"] == "dateline"
 
 
 def test_timezone_is_given_to_times_printed_without_one():

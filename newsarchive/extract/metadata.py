@@ -25,7 +25,6 @@ from newsarchive.extract.datefind import (
     normalize_date,
     order_vote,
     url_day,
-    visible_date,
 )
 from newsarchive.extract.headline import STANDALONE_CHARS, blocks_after, headline_element
 from newsarchive.extract.knowledge import NO_HINTS, NO_RULES, Hints, SiteRules
@@ -168,8 +167,6 @@ def read_metadata(
         *[("time-element", value) for value in _time_elements(tree)],
         (hints.origin, hints.published),
     ]
-    if rules.date_order:
-        candidates.append(("byline", visible_date(tree, rules.date_order)))
     normalized = list(_normalized(candidates, in_zone))
     if not normalized and evidence.dateline:
         normalized = list(_normalized([("dateline", evidence.dateline[0].iso())], in_zone))
