@@ -327,6 +327,14 @@ def test_character_references_left_in_a_title_are_decoded():
     assert extract(html, URL).title == "Rückbau von Atomkraftwerk – Quay News"
 
 
+def test_the_headline_on_the_page_wins_over_an_og_title_with_a_teaser_added():
+    html = page(
+        head='<meta property="og:title" content="Silo saved by the harbour commission - here is what it means for you">'
+    ).replace("<h1>Silo saved</h1>", "<h1>Silo saved by the harbour commission</h1>")
+    article = extract(html, URL)
+    assert (article.title, article.provenance["title"]) == ("Silo saved by the harbour commission", "h1")
+
+
 def test_a_time_declared_without_its_offset_takes_it_where_the_page_states_it():
     html = page(
         head=news_ld(datePublished="2024-05-03T15:47:42")

@@ -296,21 +296,32 @@ def headline_texts(tree: HtmlElement, declared: Declared) -> tuple[list[tuple[st
     return declared_titles, [h for h in headings if h]
 
 
+# A visible headline the declared title holds, with something added before
+# or after it, is taken when it is at least this long and this share of it.
+HEADLINE_MIN_CHARS, HEADLINE_SHARE = 20, 0.5
+
+
 def choose_title(
     declared_titles: list[tuple[str, str]], headings: list[str], *affixes: str | None
 ) -> tuple[str, str]:
     """The headline and where it came from: the declared one, confirmed by
     the page's <h1> if possible.
 
-    JSON-LD headlines are sometimes truncated and og:title often carries the
-    site name, so a visible <h1> that matches (or extends) a declared title
-    is preferred to it.
+    JSON-LD headlines are sometimes truncated, and og:title often carries
+    the site's name, a kicker or a teaser around the headline, so a visible
+    <h1> that matches a declared title, extends it, or is all of it but
+    such an addition, is preferred to it.
     """
     stripped = [(origin, strip_site_name(title, *affixes)) for origin, title in declared_titles]
     for _, candidate in stripped:
         key = _comparable(candidate)
         for heading in headings:
-            if _comparable(heading) == key or (len(key) > 20 and _comparable(heading).startswith(key)):
+            shown = _comparable(heading)
+            if shown == key or (len(key) > 20 and shown.startswith(key)):
+                return heading, "h1"
+            if len(shown) >= max(HEADLINE_MIN_CHARS, HEADLINE_SHARE * len(key)) and (
+                key.startswith(shown) or key.endswith(shown)
+            ):
                 return heading, "h1"
     if stripped:
         return stripped[0][1], stripped[0][0]
