@@ -183,14 +183,26 @@ def query_kinds(generator: Generator) -> list[tuple[str, list[str], list[str]]]:
     ]
 
 
+def live_index(root: Path) -> Path:
+    """The directory of the archive's live index generation (what a bare
+    Whoosh process opens)."""
+    from newsarchive.index.generations import live
+
+    where = live(root / "index")
+    if where is None:
+        raise SystemExit(f"the bench archive {root} has no index")
+    return where
+
+
 def bench_search(table: Table, work: Path, setup: dict, generator: Generator) -> None:
     for size in setup["archives"]:
         root = archive_of(work, size, generator)
+        index = live_index(root)
         for form, flags in (("--json", ["--json"]), ("human", [])):
             ratios = []
             for kind, ours_args, peer_args in query_kinds(generator):
                 ours = [*NEWSARCHIVE, "--archive", str(root), "search", *flags, *ours_args]
-                peer = [*PEERS, "search", str(root / "index"), *peer_args]
+                peer = [*PEERS, "search", str(index), *peer_args]
                 mine, theirs = median_pair(ours, peer, setup["repeat"])
                 ratios.append(mine / theirs)
                 table.add(
