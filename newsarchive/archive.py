@@ -9,12 +9,18 @@ ARCHIVE/
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsarchive.config import Config
-from newsarchive.errors import ArchiveError, ArchiveMissing
+from newsarchive.errors import ArchiveError, ArchiveMissing, BadInput, NoArticle
 from newsarchive.lock import WriterLock
 from newsarchive.store import Store
+
+if TYPE_CHECKING:
+    from newsarchive.warcimport import ImportTally
 
 
 class Archive:
@@ -70,3 +76,141 @@ class Archive:
 
     def writer_lock(self, purpose: str) -> WriterLock:
         return WriterLock(self.lock_path, timeout=self.config.lock_timeout, purpose=purpose)
+
+    # -- operations: pages into the archive ----------------------------------------
+
+    def add(self, pages, *, each=None) -> IntakeReport:
+        """Take saved pages (`pipeline.Page`) into the archive, the index
+        following; `each` is called with every outcome as it comes."""
+        from newsarchive.capture import CaptureWriter
+
+        with self.open_store(create=True) as store, CaptureWriter(self.warc_dir) as captures:
+            report = self._intake(store, captures, pages, each, purpose="adding")
+        return report
+
+    def import_warcs(self, paths, *, each=None, progress=None) -> tuple[IntakeReport, ImportTally]:
+        """Take the HTML responses of WARC files (e.g. CC-NEWS) into the
+        archive; `progress` is called with the bytes read so far."""
+        from newsarchive.capture import CaptureWriter
+        from newsarchive.warcimport import ImportTally, warc_pages
+
+        tally = ImportTally()
+        with self.open_store(create=True) as store, CaptureWriter(self.warc_dir) as captures:
+            pages = warc_pages(list(paths), store, tally, progress or (lambda done: None))
+            report = self._intake(store, captures, pages, each, purpose="importing")
+        return report, tally
+
+    def _intake(self, store, captures, pages, each, *, purpose: str) -> IntakeReport:
+        from newsarchive.index.follow import PAGES_PACE, IndexFollower
+        from newsarchive.pipeline import Intake
+
+        sites = self.sites(store)
+        follower = IndexFollower(self, PAGES_PACE, purpose=purpose)
+        intake = Intake(store, captures, sites, follower=follower)
+        outcomes = []
+        try:
+            for outcome in intake.ingest(pages):
+                outcomes.append(outcome)
+                if each is not None:
+                    each(outcome)
+            intake.close()
+        finally:
+            follower.close()
+        return IntakeReport(outcomes, dict(sites.learnt), dict(sites.cleaned), self.catch_up(store))
+
+    def renormalize(self, *, source: str | None = None, progress=None) -> RenormalizeReport:
+        """Re-read stored articles (of one source) from their captures with
+        today's extractor, rules and learnt boilerplate; updates only what
+        changed, as the same version, and indexes the changes. Counts by
+        outcome: "updated", "unchanged", and "kept: ..." for articles left
+        as they were (no capture, an unreadable one, or no longer an
+        article)."""
+        from collections import Counter
+
+        from newsarchive.capture import read_capture
+        from newsarchive.dates import now_iso
+        from newsarchive.errors import CaptureError
+        from newsarchive.extract import extract_article
+        from newsarchive.pipeline import Intake, Page
+
+        with self.open_store() as store:
+            if source and not store.count(source=source):
+                raise BadInput(f"the archive holds no articles of {source!r}; see `newsarchive stats`")
+            sites = self.sites(store)
+            # What the stored articles already teach; applied by re-reading below.
+            sites.learn([source] if source else store.sources(), now=now_iso(), clean_stored=False)
+            intake = Intake(store, None, sites, versions=False)
+            total = store.count(source=source)
+            counts: Counter = Counter()
+            for done, article in enumerate(store.iter_articles(source=source), start=1):
+                if progress:
+                    progress(done, total)
+                known = store.capture_of(article.id)
+                if known is None or known[1] is None:
+                    counts["kept: no capture"] += 1
+                    continue
+                try:
+                    page = read_capture(self.warc_dir, known[1])
+                except CaptureError:
+                    counts["kept: capture unreadable"] += 1
+                    continue
+                try:
+                    fresh = extract_article(
+                        page.payload, article.url, content_type=page.content_type, fetched=article.fetched,
+                        rules=sites.rules_for(article.url),
+                    )  # fmt: skip
+                except NoArticle as refused:
+                    counts[f"kept: now {refused.reason}"] += 1
+                    continue
+                outcome = intake.take(
+                    Page(article.url, page.payload, article.url), fresh, keep_identity=article
+                )
+                counts[outcome.status] += 1
+            return RenormalizeReport(counts, dict(sites.learnt), self.catch_up(store))
+
+    # -- operations: the index --------------------------------------------------------
+
+    def catch_up(self, store: Store) -> str | None:
+        """Bring the index up to the store, waiting for the writer lock as
+        long as configured: why it could not, or None."""
+        from newsarchive.index.writer import catch_up_locked
+
+        busy = catch_up_locked(
+            self.index_dir, store, self.lock_path, wait=self.config.lock_timeout, purpose="indexing"
+        )
+        if busy is None:
+            return None
+        return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
+
+
+@dataclass
+class IntakeReport:
+    """What `add` and `import` did: each page's outcome, what was learnt
+    about its site, and whether the index could follow."""
+
+    outcomes: list
+    learnt: dict[str, int] = field(default_factory=dict)  # boilerplate paragraphs learnt, per source
+    cleaned: dict[str, int] = field(default_factory=dict)  # stored articles they were taken out of
+    index_error: str | None = None
+
+    def counts(self, *, readable_only: bool = False) -> dict[str, int]:
+        chosen = [o for o in self.outcomes if not (readable_only and o.reason == "unreadable")]
+        return {
+            status: sum(o.status == status for o in chosen)
+            for status in ("new", "updated", "unchanged", "skipped")
+        }
+
+    def reasons(self, *, readable_only: bool = False) -> dict[str, int]:
+        from collections import Counter
+
+        found = Counter(
+            o.reason for o in self.outcomes if o.reason and not (readable_only and o.reason == "unreadable")
+        )
+        return dict(found.most_common())
+
+
+@dataclass
+class RenormalizeReport:
+    counts: Counter
+    learnt: dict[str, int]
+    index_error: str | None

@@ -212,9 +212,10 @@ class _GzipMember:
 
 
 def _explain(error: OSError, directory: Path, what: str) -> str:
-    from newsarchive.storage import storage_problem
+    from newsarchive.storage import disk_error
 
-    return storage_problem(error, directory.parent) or f"{what}: {error.strerror}"
+    known = disk_error(error, directory.parent)
+    return str(known) if known else f"{what}: {error.strerror}"
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import gc
 import io
 import logging
-import sqlite3
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -72,13 +70,13 @@ class Archived(click.Group):
             return super().invoke(ctx)
         except NewsarchiveError as error:
             raise fail(error) from None
-        except (sqlite3.DatabaseError, OSError) as error:
-            from newsarchive.storage import storage_problem
+        except OSError as error:  # the index's or a capture's disk failing
+            from newsarchive.storage import disk_error
 
-            problem = storage_problem(error, Config.load(ctx.find_root().obj).archive_dir)
+            problem = disk_error(error, Config.load(ctx.find_root().obj).archive_dir)
             if problem is None:
                 raise
-            raise Failure(problem) from None
+            raise fail(problem) from None
 
 
 @click.group(cls=Archived, context_settings=CONTEXT)
@@ -198,7 +196,7 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
-def _progress(total: int, label: str, *, auto_refresh: bool = True):
+def _progress(total: int | None, label: str, *, auto_refresh: bool = True):
     """A progress bar on stderr when it is a terminal. Without auto-refresh
     it runs no thread (the caller refreshes), which a command that forks needs."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -211,7 +209,7 @@ def _progress(total: int, label: str, *, auto_refresh: bool = True):
         console=stderr.get(),
         transient=True,
         auto_refresh=auto_refresh,
-        disable=total < 2 or not stderr.is_terminal,
+        disable=(total is not None and total < 2) or not stderr.is_terminal,
     )
 
 
@@ -232,8 +230,7 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
       newsarchive add story.html --url https://example.com/2024/05/story
       newsarchive add ~/saved-pages/
     """
-    from newsarchive.capture import CaptureWriter
-    from newsarchive.ingest import Page, ingest
+    from newsarchive.pipeline import Page
 
     paths = _expand(files)
     _check_url(url)
@@ -250,43 +247,44 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
             except BadInput as unreadable:
                 yield Page(path, b"", url, unreadable=str(unreadable))
 
-    outcomes = []
-    with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
-        sites = archive.sites(store)
-        with _progress(len(paths), "adding") as bar:
-            task = bar.add_task("add", total=len(paths))
-            for outcome in _index_following(ingest(pages(), store, captures, sites), archive, "adding"):
-                outcomes.append(outcome)
-                bar.advance(task)
-                if fmt == "jsonl":
-                    print_jsonl([outcome.__dict__])
-                elif fmt == "human":
-                    _print_outcome(outcome)
-        index_error = _catch_up(archive, store)
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "updated", "unchanged", "skipped")}
-    reasons = dict(Counter(o.reason for o in outcomes if o.reason).most_common())
+    with _progress(len(paths), "adding") as bar:
+        task = bar.add_task("add", total=len(paths))
+
+        def each(outcome) -> None:
+            bar.advance(task)
+            if fmt == "jsonl":
+                print_jsonl([outcome.__dict__])
+            elif fmt == "human":
+                _print_outcome(outcome)
+
+        report = archive.add(pages(), each=each)
+    counts, reasons = report.counts(), report.reasons()
     if fmt == "json":
         print_json(
             {
                 **counts,
                 "skipped_by_reason": reasons,
-                "indexed": index_error is None,
-                "pages": [o.__dict__ for o in outcomes],
+                "indexed": report.index_error is None,
+                "pages": [o.__dict__ for o in report.outcomes],
             }
         )
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing"
     if reasons:
         summary += " (" + ", ".join(f"{reason} {n}" for reason, n in reasons.items()) + ")"
     note(f"{summary}; archive {archive.root}")
-    for source, learnt in sites.learnt.items():
+    _note_learnt(report)
+    if report.index_error is not None:
+        raise Failure(f"stored, but not indexed yet: {report.index_error}")
+    if counts["skipped"]:
+        raise Failure(f"{counts['skipped']} of {len(report.outcomes)} pages held no article")
+
+
+def _note_learnt(report) -> None:
+    for source, learnt in report.learnt.items():
         note(
             f"learnt {learnt} boilerplate paragraph{'s' if learnt != 1 else ''} of {source};"
-            f" taken out of {sites.cleaned.get(source, 0)} stored articles"
+            f" taken out of {report.cleaned.get(source, 0)} stored articles"
         )
-    if index_error is not None:
-        raise Failure(f"stored, but not indexed yet: {index_error}")
-    if counts["skipped"]:
-        raise Failure(f"{counts['skipped']} of {len(outcomes)} pages held no article")
 
 
 def _print_outcome(outcome) -> None:
@@ -302,39 +300,6 @@ def _print_outcome(outcome) -> None:
         if outcome.access != "free":
             line.append(f"  ({outcome.access}: teaser only)", style="yellow")
     stdout.print(line)
-
-
-# While `add` or `import` stores pages, the index follows in a worker
-# process every this many articles (the rest at the end, here).
-INDEX_FOLLOW_EVERY = 100
-
-
-def _index_following(outcomes, archive, purpose: str):
-    """The ingest outcomes, passed on as they come, with the index following
-    the stored articles in a worker process."""
-    from newsarchive.workers import IndexFollower
-
-    follower = IndexFollower(archive, every=INDEX_FOLLOW_EVERY, purpose=purpose)
-    try:
-        for outcome in outcomes:
-            if outcome.status in ("new", "updated"):
-                follower.stored()
-            yield outcome
-        follower.settle()
-    finally:
-        follower.close()
-
-
-def _catch_up(archive, store) -> str | None:
-    """Bring the index up to the store; the reason it could not, if so."""
-    from newsarchive.index.writer import catch_up_locked
-
-    busy = catch_up_locked(
-        archive.index_dir, store, archive.lock_path, wait=archive.config.lock_timeout, purpose="indexing"
-    )
-    if busy is None:
-        return None
-    return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
 
 
 # -- crawl -----------------------------------------------------------------
@@ -587,25 +552,17 @@ def import_(ctx, warcs: tuple[Path, ...], fmt: str) -> None:
     Example:
       newsarchive import CC-NEWS-20240101000000-00000.warc.gz
     """
-    from newsarchive.capture import CaptureWriter
-    from newsarchive.ingest import ingest
-    from newsarchive.warcimport import ImportTally, warc_pages
-
     for path in warcs:
         if not path.is_file():
             raise BadInput(f"{path} does not exist")
     archive = _archive(ctx)
-    tally = ImportTally()
     total = sum(path.stat().st_size for path in warcs)
-    with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
-        sites = archive.sites(store)
-        with _progress(total, "importing") as bar:
-            task = bar.add_task("import", total=total)
-            pages = warc_pages(list(warcs), store, tally, lambda done: bar.update(task, completed=done))
-            outcomes = list(_index_following(ingest(pages, store, captures, sites), archive, "importing"))
-        index_error = _catch_up(archive, store)
-    counts = Counter(o.status for o in outcomes if o.reason != "unreadable")
-    reasons = dict(Counter(o.reason for o in outcomes if o.reason and o.reason != "unreadable").most_common())
+    with _progress(total, "importing") as bar:
+        task = bar.add_task("import", total=total)
+        intake, tally = archive.import_warcs(warcs, progress=lambda done: bar.update(task, completed=done))
+    counts = intake.counts(readable_only=True)
+    reasons = intake.reasons(readable_only=True)
+    index_error = intake.index_error
     report = {
         "records": tally.records,
         "new": counts["new"],
@@ -959,31 +916,19 @@ def renormalize(ctx, source: str | None, fmt: str) -> None:
     Example:
       newsarchive renormalize --source harbour-herald.example
     """
-    from newsarchive.renormalize import renormalize as run
-
     archive = _archive(ctx)
     started = time.monotonic()
-    with archive.open_store() as store:
-        if source:
-            source = source.strip().lower().removeprefix("www.")
-            if not store.count(source=source):
-                raise BadInput(f"the archive holds no articles of {source!r}; see `newsarchive stats`")
-        sites = archive.sites(store)
-        total = store.count(source=source)
-        with _progress(total, "renormalizing") as bar:
-            task = bar.add_task("renormalize", total=total)
-            counts = run(
-                store,
-                sites,
-                archive.warc_dir,
-                source=source,
-                progress=lambda done, _: bar.update(task, completed=done),
-            )
-        index_error = _catch_up(archive, store)
+    source = source.strip().lower().removeprefix("www.") if source else None
+    with _progress(None, "renormalizing") as bar:
+        task = bar.add_task("renormalize", total=None)
+        result = archive.renormalize(
+            source=source, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    counts, index_error = result.counts, result.index_error
     report = {
         "articles": sum(counts.values()),
         "counts": dict(counts.most_common()),
-        "learnt": sites.learnt,
+        "learnt": result.learnt,
         "seconds": round(time.monotonic() - started, 3),
     }
     if fmt == "json":

@@ -18,7 +18,8 @@ from newsarchive.archive import Archive
 from newsarchive.capture import read_capture, tail_problem
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, CaptureError
-from newsarchive.lock import is_held, process_alive
+from newsarchive.lock import is_held
+from newsarchive.procs import process_alive
 from newsarchive.store import Store
 
 Progress = Callable[[str], None]

@@ -13,6 +13,10 @@ and exit codes, so every message here should already say what to do.
     │   ├── BadDate             a date bound that is not a date
     │   └── BadQuery            a search query that cannot be parsed
     ├── CaptureError            a WARC capture cannot be written or read
+    ├── StorageError            the disk or database under the archive failed
+    │   ├── StorageFull         no space left (what was stored before stays)
+    │   ├── StorageReadOnly     the archive cannot be written
+    │   └── StorageDamaged      a file of the archive is damaged
     └── NoArticle               a page holds no article (carries a reason)
 """
 
@@ -59,6 +63,23 @@ class CaptureError(NewsarchiveError):
     pass
 
 
+class StorageError(NewsarchiveError):
+    """A backend's own failure (SQLite's, the disk's), mapped once where
+    the backend meets the rest of newsarchive."""
+
+
+class StorageFull(StorageError):
+    pass
+
+
+class StorageReadOnly(StorageError):
+    pass
+
+
+class StorageDamaged(StorageError):
+    pass
+
+
 class NoArticle(NewsarchiveError):
     """A page was read but holds no article.
 
@@ -71,6 +92,10 @@ class NoArticle(NewsarchiveError):
     def __init__(self, reason: str, message: str, partial=None):
         super().__init__(message)
         self.reason = reason
-        # What the page does show, when it was read that far (a paywall's
-        # teaser, a section page's intro): an Article, not stored.
+        # What the page does show, when it was read that far (a section
+        # page's intro): an Article, not stored.
         self.partial = partial
+
+    def __reduce__(self):
+        """Crosses process boundaries whole (an extraction worker's answer)."""
+        return NoArticle, (self.reason, str(self), self.partial)

@@ -81,17 +81,6 @@ class WriterLock:
         )
 
 
-def process_alive(pid: int) -> bool:
-    """Whether a process still runs (one of another user counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def is_held(path: Path) -> bool:
     """Whether some process holds the lock on this file now."""
     if not path.exists():

@@ -13,8 +13,6 @@ if the scheduler itself dies.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
 import signal
 import subprocess
@@ -25,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newsarchive import procs
 from newsarchive.archive import Archive
 from newsarchive.lock import is_held
 from newsarchive.sanitize import for_terminal
@@ -49,11 +48,9 @@ def is_crawling(archive: Archive, name: str) -> bool:
 
 
 def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the scheduler dies, however it dies
-    (Linux's PR_SET_PDEATHSIG), so no crawl runs on unwatched."""
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    """In the child: get SIGTERM when the scheduler dies, however it dies,
+    so no crawl runs on unwatched."""
+    procs.die_with_parent(signal.SIGTERM)
 
 
 @dataclass

@@ -11,6 +11,8 @@ write is one transaction; a busy database is waited for, not failed on.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sqlite3
@@ -19,9 +21,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsarchive import boilerplate
+from newsarchive import boilerplate, storage
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
-from newsarchive.errors import ArchiveError, ArchiveTooNew, BadInput
+from newsarchive.errors import (
+    ArchiveBusy,
+    ArchiveError,
+    ArchiveTooNew,
+    BadInput,
+    NewsarchiveError,
+    StorageDamaged,
+    StorageError,
+)
 from newsarchive.urls import canonicalize
 
 # How long a writer waits for another writer's transaction to finish.
@@ -892,6 +902,61 @@ class Store:
                 for row in per_source
             ],
         }
+
+
+def _storage_error(error: BaseException, root: Path) -> NewsarchiveError | None:
+    """SQLite's and the disk's failures as domain errors, else None."""
+    if isinstance(error, OSError):
+        return storage.disk_error(error, root)
+    if not isinstance(error, sqlite3.DatabaseError):
+        return None
+    text = str(error).lower()
+    if "full" in text:
+        return storage.full(root)
+    if "readonly" in text or "read-only" in text:
+        return storage.read_only(root)
+    if "malformed" in text or "not a database" in text:
+        return StorageDamaged(
+            f"the store in {root} is damaged ({error}); run `newsarchive doctor` to see what can be saved"
+        )
+    if "disk i/o" in text or "unable to open" in text:
+        return StorageError(
+            f"the archive at {root} cannot be written ({error}); check the disk, then run the command again"
+        )
+    if "locked" in text or "busy" in text:
+        return ArchiveBusy(
+            f"the store in {root} stayed busy ({error}); run the command again when the other writer is done"
+        )
+    return StorageError(f"the store in {root} failed ({error}); run `newsarchive doctor` to check it")
+
+
+def _mapped(method):
+    """`method` with SQLite's and the disk's failures raised as
+    StorageError: the one place the store's backend errors are mapped."""
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def rows(self, *args, **kwargs):
+            try:
+                yield from method(self, *args, **kwargs)
+            except (sqlite3.DatabaseError, OSError) as error:
+                raise _storage_error(error, self.path.parent) or error from None
+
+        return rows
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise _storage_error(error, self.path.parent) or error from None
+
+    return call
+
+
+for _name, _method in list(vars(Store).items()):
+    if not _name.startswith("_") and inspect.isfunction(_method):
+        setattr(Store, _name, _mapped(_method))
 
 
 class _Transaction:

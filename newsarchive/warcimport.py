@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsarchive.capture import Exchange, tail_problem
-from newsarchive.ingest import Page
+from newsarchive.pipeline import Page
 from newsarchive.spiders.links import LISTING, SKIP, kind_of
 from newsarchive.store import Store
 

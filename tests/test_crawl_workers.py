@@ -8,9 +8,12 @@ import signal
 
 import pytest
 
+from newsarchive.article import Article
 from newsarchive.demo.site import article_pages
+from newsarchive.errors import NoArticle
 from newsarchive.extract.knowledge import NO_RULES
-from newsarchive.workers import Extraction, cores
+from newsarchive.pipeline import Extraction
+from newsarchive.procs import cores
 
 pytestmark = pytest.mark.skipif(cores() < 2, reason="extraction runs in processes only on several cores")
 
@@ -25,14 +28,14 @@ def test_pages_are_extracted_in_worker_processes_that_are_replaced_when_killed()
                 page.html, page.url, "text/html", "2025-06-01T00:00:00Z", NO_RULES, None
             )
 
-        kind, article = asyncio.run(extract())
-        assert kind == "article" and article.title
+        article = asyncio.run(extract())
+        assert isinstance(article, Article) and article.title
         workers = list(extraction._executor._processes)
         assert workers and os.getpid() not in workers
         for pid in workers:  # as the OOM killer would
             os.kill(pid, signal.SIGKILL)
-        kind, again = asyncio.run(extract())
-        assert kind == "article" and again.text == article.text
+        again = asyncio.run(extract())
+        assert isinstance(again, Article) and again.text == article.text
         assert not set(extraction._executor._processes) & set(workers)
     finally:
         extraction.shutdown()
@@ -53,13 +56,13 @@ def test_a_refused_page_crosses_back_as_its_reason():
         )
     finally:
         extraction.shutdown()
-    assert outcome[0] == "refused" and outcome[1] in {"too-short", "no-text", "empty"}
+    assert isinstance(outcome, NoArticle) and outcome.reason in {"too-short", "no-text", "empty"}
 
 
 STARTS_WORKERS = """
 import asyncio, time
 from newsarchive.extract.knowledge import NO_RULES
-from newsarchive.workers import Extraction
+from newsarchive.pipeline import Extraction
 
 if __name__ == "__main__":
     extraction = Extraction()

@@ -15,6 +15,7 @@ import uuid
 import pytest
 
 from conftest import run_newsarchive
+from newsarchive import store as store_module
 from newsarchive.demo.server import SiteServer
 from newsarchive.demo.site import article_page, site_data
 from newsarchive.store import Store
@@ -95,7 +96,7 @@ def test_read_only_archive_is_searched_but_not_written(small_disk, tmp_path):
 
 def test_injected_full_disk_stops_add_cleanly(na, tmp_path, monkeypatch):
     write_pages(tmp_path / "pages", 6)
-    original = Store.put
+    original = Store.put.__wrapped__  # below the backend's error mapping
     calls = {"n": 0}
 
     def put(self, *args, **kwargs):
@@ -104,7 +105,7 @@ def test_injected_full_disk_stops_add_cleanly(na, tmp_path, monkeypatch):
             raise sqlite3.OperationalError("database or disk is full")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "put", put)
+    monkeypatch.setattr(Store, "put", store_module._mapped(put))
     result = na("add", str(tmp_path / "pages"), code=1)
     assert (
         "is full: free some space" in result.stderr

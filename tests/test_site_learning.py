@@ -11,7 +11,7 @@ from newsarchive.archive import Archive
 from newsarchive.capture import CaptureWriter
 from newsarchive.config import Config
 from newsarchive.demo.site import article_page, site_data
-from newsarchive.ingest import Page, ingest
+from newsarchive.pipeline import Intake, Page
 from newsarchive.sites import Sites
 from newsarchive.store import MIGRATIONS, Store
 
@@ -89,7 +89,9 @@ def test_renormalize_cleans_articles_stored_before_learning(na, archive_dir, tmp
     archive = Archive(Config(archive_dir))
     monkeypatch.setattr(Sites, "learn", lambda self, sources, now, clean_stored=True: None)
     with archive.open_store(create=True) as store, CaptureWriter(archive.warc_dir) as captures:
-        list(ingest([Page(p.name, p.read_bytes()) for p in pages], store, captures, archive.sites(store)))
+        intake = Intake(store, captures, archive.sites(store))
+        list(intake.ingest([Page(p.name, p.read_bytes()) for p in pages]))
+        intake.close()
     monkeypatch.undo()
     assert all(PROMO in text for text in stored_texts(na))
     report = na.json("renormalize")

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from newsarchive.archive import Archive
 from newsarchive.capture import CaptureWriter
 from newsarchive.crawl.frontier import Frontier
+from newsarchive.pipeline import Extraction
 from newsarchive.sites import Sites
 from newsarchive.store import Store
-from newsarchive.workers import Extraction
 
 
 @dataclass

@@ -1,102 +1,74 @@
-"""The archive pipeline: each fetched page through extract, store, index.
+"""The archive pipeline: the crawl's adapter around the one path into the
+archive (`pipeline.Intake`).
 
-The same path as `add`, fed by the crawl: extraction (pure, CPU-bound) runs
-in worker processes (workers.py) so the downloader keeps going; the row is
-stored from the reactor thread; the index follows in batches, in a worker
-process of its own, whenever the writer lock is free; site boilerplate is
-learnt as pages come.
+It awaits the page's extraction in a worker process (so the downloader
+keeps going), hands the page and its extraction to the intake, and keeps
+the crawl's own books: the frontier (what became of each URL), the run's
+counts, and the budgets. The index follows in a process of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
-from newsarchive.storage import storage_problem
-from newsarchive.workers import IndexFollower
+from newsarchive.errors import NoArticle, StorageError
+from newsarchive.index.follow import CRAWL_PACE, IndexFollower
+from newsarchive.pipeline import Intake, Page
 
-# Index updates come after at least this many stored articles and this many
-# seconds: each Whoosh commit writes a segment and merges small ones, so on a
-# fast crawl a count alone would spend more time merging than indexing; on a
-# polite one (a page a second or slower) the count is what decides. Measured
-# on a 1,000-article local site: every 10 s left the whole index to the end
-# (96 pages/s), every 3 s keeps it following (117 pages/s), every batch of 25
-# at once fights the crawl for the cores (80 pages/s).
-INDEX_EVERY = 25
-INDEX_INTERVAL = 3.0
-# Pages between two rounds of boilerplate learning.
-LEARN_EVERY = 100
-# How long a periodic index update waits for the writer lock before leaving
-# the batch to the next one (the final update at the end waits longer).
-PERIODIC_LOCK_WAIT = 0.5
+# Pages between two updates of the run's row (what `runs` shows while a
+# crawl runs).
+RUN_ROW_EVERY = 10
 
 
 class ArchivePipeline(CrawlComponent):
     def __init__(self, crawler):
         super().__init__(crawler)
-        self._follower: IndexFollower | None = None
+        self._intake: Intake | None = None
         self._pages = 0
 
     @property
-    def _index(self) -> IndexFollower:
-        if self._follower is None:
-            self._follower = IndexFollower(
-                self.context.archive,
-                every=INDEX_EVERY,
-                interval=INDEX_INTERVAL,
-                wait=PERIODIC_LOCK_WAIT,
-                purpose="indexing a crawl",
-            )
-        return self._follower
+    def intake(self) -> Intake:
+        if self._intake is None:
+            context = self.context
+            follower = IndexFollower(context.archive, CRAWL_PACE, purpose="indexing a crawl")
+            self._intake = Intake(context.store, None, context.sites, follower=follower)
+        return self._intake
 
     async def process_item(self, item):
         context = self.context
-        url = item["url"]
-        rules = context.sites.rules_for(url)
-        hints = item.get("hints")
-        outcome = await context.workers.extract(
-            item["body"], url, item.get("content_type"), now_iso(), rules, hints
+        url, queued = item["url"], item["queued"]
+        extracted = await context.workers.extract(
+            item["body"],
+            url,
+            item.get("content_type"),
+            now_iso(),
+            context.sites.rules_for(url),
+            item.get("hints"),
         )
         self._pages += 1
-        queued = item["queued"]
-        if outcome[0] == "refused":
-            reason = outcome[1]
-            context.tally.not_articles[reason] += 1
-            context.frontier.fetched(url, item["kind"], item["status"], reason=reason)
-            context.frontier.done(queued.url, reason)
-            return {"url": url, "status": "skipped", "reason": reason}
-        article = context.sites.finish(outcome[1])
+        page = Page(url, item["body"], url, item.get("content_type"), capture=item.get("capture"))
         try:
-            result = context.store.put(article, now=now_iso(), capture=item.get("capture"))
-        except (sqlite3.DatabaseError, OSError) as error:
-            problem = storage_problem(error, context.archive.root)
-            if problem is None:
-                raise
-            self.stop_crawl(problem)
-            raise DropItem(problem) from None
-        setattr(context.tally, result.status, getattr(context.tally, result.status) + 1)
-        if article.access != "free":
-            context.tally.notes[f"{article.access} (teaser kept)"] += 1
+            outcome = self.intake.take(page, extracted)
+        except StorageError as error:
+            self.stop_crawl(str(error))
+            raise DropItem(str(error)) from None
+        if isinstance(extracted, NoArticle):
+            context.tally.not_articles[outcome.reason] += 1
+            context.frontier.fetched(url, item["kind"], item["status"], reason=outcome.reason)
+            context.frontier.done(queued.url, outcome.reason)
+            return {"url": url, "status": "skipped", "reason": outcome.reason}
+        setattr(context.tally, outcome.status, getattr(context.tally, outcome.status) + 1)
+        if outcome.access != "free":
+            context.tally.notes[f"{outcome.access} (teaser kept)"] += 1
         for address in [url, *item.get("redirected_from", [])]:
-            context.frontier.fetched(address, item["kind"], item["status"], article_id=article.id)
-        context.frontier.done(queued.url, result.status)
-        if result.status != "unchanged":
-            self._index.stored()
-        self._maintain()
-        if context.max_articles and context.tally.new >= context.max_articles:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="max articles"))
-        return {"url": url, "status": result.status, "id": article.id}
-
-    def _maintain(self) -> None:
-        context = self.context
-        if self._pages % LEARN_EVERY == 0:
-            context.sites.learn(context.store.sources(), now=now_iso())
-        if self._pages % 10 == 0:
+            context.frontier.fetched(address, item["kind"], item["status"], article_id=outcome.article_id)
+        context.frontier.done(queued.url, outcome.status)
+        if self._pages % RUN_ROW_EVERY == 0:
             tally = context.tally
             context.store.update_run(
                 context.run_id,
@@ -105,12 +77,17 @@ class ArchivePipeline(CrawlComponent):
                 updated=tally.updated,
                 errors=tally.error_count,
             )
+        if context.max_articles and context.tally.new >= context.max_articles:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="max articles"))
+        return {"url": url, "status": outcome.status, "id": outcome.article_id}
 
     async def close_spider(self):
         context = self.context
-        context.sites.learn(context.store.sources(), now=now_iso())
+        intake = self.intake
+        intake.learn()
+        follower = intake.follower
         try:
-            busy = await asyncio.wrap_future(self._index.submit(context.archive.config.lock_timeout))
+            busy = await asyncio.wrap_future(follower.submit(context.archive.config.lock_timeout))
         except Exception as error:  # the articles are stored; the index can be rebuilt
             busy = f"indexing failed ({type(error).__name__}: {error}); run `newsarchive reindex`"
             context.tally.errors[busy] += 1
@@ -118,4 +95,4 @@ class ArchivePipeline(CrawlComponent):
             if busy:
                 context.tally.notes["not indexed yet: the archive was busy"] += 1
         finally:
-            self._index.close()
+            follower.close()

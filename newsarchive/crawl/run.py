@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,11 +29,12 @@ from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
 from newsarchive.crawl.settings import crawl_settings, depth_limit
 from newsarchive.dates import DateBound, now_iso
-from newsarchive.errors import BadInput
-from newsarchive.lock import WriterLock, process_alive
+from newsarchive.errors import BadInput, NewsarchiveError
+from newsarchive.lock import WriterLock
+from newsarchive.pipeline import Extraction
+from newsarchive.procs import process_alive
 from newsarchive.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
-from newsarchive.workers import Extraction
 
 # Spider close reasons that are a budget the user set: the crawl stopped
 # on purpose, with what it found still to fetch.
@@ -244,7 +244,7 @@ def _finish(store, target: Target, context: CrawlContext, crawler) -> CrawlResul
         )
         if result.status == "ok":
             frontier.commit()
-    except (sqlite3.DatabaseError, OSError):
+    except (NewsarchiveError, OSError):
         pass  # the disk refuses even this: the run stays "running", marked interrupted next time
     return result
 

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsarchive import procs
 from newsarchive.index.codec import IndexCodec
 from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.schema import INDEX_FORMAT, build_schema, document
@@ -142,11 +143,9 @@ def catch_up_locked(
 
 def parallel_workers(articles: int) -> int:
     """Worker processes worth starting to index this many articles (1: none)."""
-    from newsarchive.workers import cores
-
     if articles < PARALLEL_FROM or not hasattr(os, "fork"):
         return 1
-    return min(cores(), PARALLEL_MAX)
+    return min(procs.cores(), PARALLEL_MAX)
 
 
 def rebuild(
@@ -220,13 +219,7 @@ def _in_forked_worker() -> None:
     if _building_in is None:
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
-        ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: no such guard
-        pass
+    procs.die_with_parent(signal.SIGKILL)
     if os.getppid() != _building_in:  # the parent died before the guard was set
         os._exit(1)
 
