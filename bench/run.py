@@ -134,10 +134,10 @@ def archive_of(work: Path, size: int, generator: Generator) -> Path:
         return root
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    from newsarchive.store import Store
+    from newsarchive.store import open_store
 
     print(f"generating an archive of {size:,} articles…", file=sys.stderr)
-    with Store.open(root / "store.sqlite3") as store:
+    with open_store(root / "store.sqlite3") as store:
         for data in generator.articles(size):
             store.put(to_article(data), now="2026-11-24T00:00:00Z")
     timed([*NEWSARCHIVE, "--archive", str(root), "reindex"])
@@ -243,10 +243,10 @@ def bench_reindex(table: Table, work: Path, setup: dict, generator: Generator) -
     from dataclasses import replace
 
     from newsarchive.index.writer import catch_up
-    from newsarchive.store import Store
+    from newsarchive.store import open_store
 
     largest = archive_of(work, setup["archives"][-1], generator)
-    with Store.open(largest / "store.sqlite3") as store:
+    with open_store(largest / "store.sqlite3") as store:
         stamp = datetime.now(UTC).isoformat()
         for data in generator.articles(100):
             article = to_article(data)

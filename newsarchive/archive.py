@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from newsarchive.config import Config
 from newsarchive.errors import ArchiveError, ArchiveMissing, BadInput, NoArticle
 from newsarchive.lock import WriterLock
-from newsarchive.store import Store
+from newsarchive.store import Store, open_store, store_exists, store_url
 
 if TYPE_CHECKING:
     from newsarchive.warcimport import ImportTally
@@ -29,8 +29,9 @@ class Archive:
         self.root: Path = config.archive_dir
 
     @property
-    def store_path(self) -> Path:
-        return self.root / "store.sqlite3"
+    def store_url(self) -> str:
+        """Where the store is: the configured URL, else SQLite in the archive."""
+        return store_url(self.config.store or self.root / "store.sqlite3")
 
     @property
     def index_dir(self) -> Path:
@@ -57,7 +58,7 @@ class Archive:
         return Sites(store, load_sources(self.sources_path))
 
     def exists(self) -> bool:
-        return self.store_path.is_file()
+        return store_exists(self.store_url)
 
     def open_store(self, *, create: bool = False) -> Store:
         """The store; `create` makes the archive on first use, otherwise a
@@ -72,7 +73,7 @@ class Archive:
                 self.root.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise ArchiveError(f"cannot create the archive at {self.root}: {error.strerror}") from None
-        return Store.open(self.store_path)
+        return open_store(self.store_url)
 
     def writer_lock(self, purpose: str) -> WriterLock:
         return WriterLock(self.lock_path, timeout=self.config.lock_timeout, purpose=purpose)

@@ -14,6 +14,7 @@ from newsarchive.errors import BadInput
 
 ENV_HOME = "NEWSARCHIVE_HOME"
 ENV_LOCK_TIMEOUT = "NEWSARCHIVE_LOCK_TIMEOUT"
+ENV_STORE = "NEWSARCHIVE_STORE"
 # How long a writer waits for another to finish before giving up: long
 # enough to outlast an incremental index update, short enough that a user
 # who started two long jobs hears about it within a minute.
@@ -22,12 +23,24 @@ DEFAULT_LOCK_TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class Config:
+    """Everything an Archive is opened from.
+
+    `store`: the store's URL (store/__init__.py); None keeps it in the
+    archive directory, as SQLite. The captures, the index and the locks
+    live in `archive_dir` whatever the store.
+    """
+
     archive_dir: Path
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    store: str | None = None
 
     @classmethod
     def load(cls, archive: str | os.PathLike | None = None) -> Config:
-        return cls(archive_dir=archive_dir(archive), lock_timeout=_lock_timeout())
+        return cls(
+            archive_dir=archive_dir(archive),
+            lock_timeout=_lock_timeout(),
+            store=os.environ.get(ENV_STORE) or None,
+        )
 
 
 def archive_dir(flag: str | os.PathLike | None = None) -> Path:

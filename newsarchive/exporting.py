@@ -10,13 +10,13 @@ from typing import TextIO
 
 from newsarchive.article import RECORD_FIELDS, Article
 from newsarchive.index.search import SearchRequest, matching_ids
-from newsarchive.store import Store
+from newsarchive.store import Articles
 
 # Articles read from the store per query when exporting search matches.
 BATCH = 500
 
 
-def _articles(index_dir: Path, store: Store, request: SearchRequest) -> Iterator[Article]:
+def _articles(index_dir: Path, store: Articles, request: SearchRequest) -> Iterator[Article]:
     filtered = request.query.strip() or request.source or request.author or request.since or request.until
     if not filtered:
         yield from store.iter_articles()
@@ -37,7 +37,7 @@ def csv_row(record: dict) -> dict:
     return row
 
 
-def write_records(index_dir: Path, store: Store, request: SearchRequest, fmt: str, stream: TextIO) -> int:
+def write_records(index_dir: Path, store: Articles, request: SearchRequest, fmt: str, stream: TextIO) -> int:
     count = 0
     writer = None
     if fmt == "csv":

@@ -35,7 +35,7 @@ from newsarchive.capture import Capture, CaptureWriter, Exchange, payload_digest
 from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle
 from newsarchive.sites import Sites
-from newsarchive.store import Store
+from newsarchive.store import Articles
 
 # At most this many extraction processes: past it, the reactor (one core)
 # is the limit, not extraction.
@@ -92,7 +92,7 @@ class Intake:
 
     def __init__(
         self,
-        store: Store,
+        store: Articles,
         captures: CaptureWriter | None,
         sites: Sites,
         *,

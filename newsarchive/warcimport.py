@@ -16,7 +16,7 @@ from pathlib import Path
 from newsarchive.capture import Exchange, tail_problem
 from newsarchive.pipeline import Page
 from newsarchive.spiders.links import LISTING, SKIP, kind_of
-from newsarchive.store import Store
+from newsarchive.store import CrawlState
 
 # Read at most this much of one record's payload: past it, it is no article.
 MAX_PAYLOAD_BYTES = 15 * 1024 * 1024
@@ -32,7 +32,7 @@ class ImportTally:
 
 
 def warc_pages(
-    paths: list[Path], store: Store, tally: ImportTally, progress: Callable[[int], None] | None = None
+    paths: list[Path], store: CrawlState, tally: ImportTally, progress: Callable[[int], None] | None = None
 ) -> Iterator[Page]:
     """The HTML responses of the WARC files, as pages, in file order;
     `progress` hears the bytes read so far, over all the files."""
@@ -83,7 +83,7 @@ def warc_pages(
         before += path.stat().st_size
 
 
-def _page(record, store: Store, tally: ImportTally) -> Page | None:
+def _page(record, store: CrawlState, tally: ImportTally) -> Page | None:
     if record.rec_type != "response" or record.http_headers is None:
         tally.passed_over[f"{record.rec_type} record"] += 1
         return None

@@ -33,7 +33,7 @@ from newsarchive.config import Config
 from newsarchive.demo.server import SiteServer
 from newsarchive.demo.site import article_page, site_data
 from newsarchive.doctor import examine, index_disagreements, whole_records_end
-from newsarchive.store import Store
+from newsarchive.store import open_store
 
 pytestmark = pytest.mark.slow
 
@@ -184,7 +184,7 @@ def test_kills_lose_nothing_acknowledged_and_search_never_fails(material, tmp_pa
                 process.send_signal(signal.SIGKILL)
                 process.wait()
                 if (archive / "store.sqlite3").exists():
-                    with Store.open(archive / "store.sqlite3") as store:
+                    with open_store(archive / "store.sqlite3") as store:
                         assert store.integrity() == "ok", where
                         lost = acknowledged - set(store.content_hashes())
                         assert not lost, f"{where}: {len(lost)} acknowledged articles lost"
@@ -199,7 +199,7 @@ def test_kills_lose_nothing_acknowledged_and_search_never_fails(material, tmp_pa
                 assert again.returncode == 0, f"{where}: {again.stderr.decode()[-500:]}"
             assert not loop.failures, f"{where}: {len(loop.failures)} searches failed: {loop.failures[:3]}"
             searches += loop.answered
-            with Store.open(archive / "store.sqlite3") as store:
+            with open_store(archive / "store.sqlite3") as store:
                 report = examine(Archive(Config(archive)), store, repair=True)
                 assert report.healthy, f"{where}: {report.to_dict()}"
                 assert index_disagreements(archive / "index", store) == [], where

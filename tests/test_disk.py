@@ -15,10 +15,10 @@ import uuid
 import pytest
 
 from conftest import run_newsarchive
-from newsarchive import store as store_module
 from newsarchive.demo.server import SiteServer
 from newsarchive.demo.site import article_page, site_data
-from newsarchive.store import Store
+from newsarchive.store import open_store
+from newsarchive.store import sqlite as store_module
 
 
 def write_pages(folder, count: int) -> None:
@@ -56,7 +56,7 @@ def test_full_disk_while_adding(small_disk, tmp_path):
     assert result.returncode == 1
     err = result.stderr.decode()
     assert "is full: free some space" in err and "Traceback" not in err
-    with Store.open(archive / "store.sqlite3") as store:
+    with open_store(archive / "store.sqlite3") as store:
         assert store.integrity() == "ok"
         kept = store.count()
     assert kept > 0
@@ -78,7 +78,7 @@ def test_full_disk_while_crawling(small_disk):
     assert result.returncode == 1
     assert "the crawl stopped: the disk holding the archive" in result.stderr.decode()
     resize(small_disk, "50m")
-    with Store.open(archive / "store.sqlite3") as store:
+    with open_store(archive / "store.sqlite3") as store:
         assert store.integrity() == "ok"
 
 
@@ -96,7 +96,7 @@ def test_read_only_archive_is_searched_but_not_written(small_disk, tmp_path):
 
 def test_injected_full_disk_stops_add_cleanly(na, tmp_path, monkeypatch):
     write_pages(tmp_path / "pages", 6)
-    original = Store.put.__wrapped__  # below the backend's error mapping
+    original = store_module.SQLiteStore.put.__wrapped__  # below the backend's error mapping
     calls = {"n": 0}
 
     def put(self, *args, **kwargs):
@@ -105,7 +105,7 @@ def test_injected_full_disk_stops_add_cleanly(na, tmp_path, monkeypatch):
             raise sqlite3.OperationalError("database or disk is full")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "put", store_module._mapped(put))
+    monkeypatch.setattr(store_module.SQLiteStore, "put", store_module._mapped(put))
     result = na("add", str(tmp_path / "pages"), code=1)
     assert (
         "is full: free some space" in result.stderr

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from newsarchive.crawl.frontier import LOOP, Frontier
-from newsarchive.store import Store
+from newsarchive.store import open_store
 
 SITE = "https://news.example"
 
 
 @pytest.fixture
 def store(tmp_path):
-    with Store.open(tmp_path / "store.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         yield store
 
 

@@ -15,7 +15,7 @@ from newsarchive.index.generations import begin, live
 from newsarchive.index.search import SearchRequest, matching_ids, parse_query, search
 from newsarchive.index.state import read_state
 from newsarchive.index.writer import catch_up, rebuild
-from newsarchive.store import Store
+from newsarchive.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def demo_articles():
 @pytest.fixture
 def indexed(tmp_path, demo_articles):
     index_dir = tmp_path / "index"
-    with Store.open(tmp_path / "store.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         for article in demo_articles:
             store.put(article, now="2025-06-01T00:00:00+00:00")
         catch_up(index_dir, store)
@@ -236,14 +236,14 @@ def test_an_index_from_before_generations_is_read_then_moved(indexed):
 
 def test_index_of_another_store_is_not_trusted(indexed, tmp_path, demo_articles):
     index_dir, _ = indexed
-    with Store.open(tmp_path / "other.sqlite3") as other:
+    with open_store(tmp_path / "other.sqlite3") as other:
         other.put(demo_articles[0], now="t")
         with pytest.raises(IndexUnavailable):
             search(index_dir, other, SearchRequest("harbour"))
 
 
 def test_empty_archive_answers_nothing_without_an_index(tmp_path):
-    with Store.open(tmp_path / "s.sqlite3") as store:
+    with open_store(tmp_path / "s.sqlite3") as store:
         page = search(tmp_path / "index", store, SearchRequest("anything"))
         assert page.total == 0 and not page.hits
         with pytest.raises(BadQuery):

@@ -33,7 +33,7 @@ from newsarchive.index.generations import live
 from newsarchive.index.schema import build_schema, document
 from newsarchive.index.search import SearchRequest, best_paragraphs, parse_query, search
 from newsarchive.index.writer import catch_up, rebuild
-from newsarchive.store import Store
+from newsarchive.store import open_store
 
 # Words as news text has them: letters of several scripts, accents, digits,
 # abbreviations, decimals, hyphens, apostrophes, wildcards, stray symbols.
@@ -116,7 +116,7 @@ def test_codec_without_length_statistics_answers_the_same(tmp_path, demo_article
 
 
 def test_parallel_rebuild_answers_as_the_serial_one(tmp_path, demo_articles):
-    with Store.open(tmp_path / "store.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         for article in copies(demo_articles, 450):
             store.put(article, now="2025-06-01T00:00:00+00:00")
         assert rebuild(tmp_path / "serial", store) == 450
@@ -152,7 +152,7 @@ def test_snippet_comes_from_deep_in_a_long_article(tmp_path, demo_articles):
         demo_articles[0],
         text="\n\n".join(["Filler words about nothing at all."] * 300 + ["The quokka escaped."]),
     )
-    with Store.open(tmp_path / "store.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         store.put(long, now="t0")
         catch_up(index_dir, store)
         (hit,) = search(index_dir, store, SearchRequest("quokka")).hits
@@ -187,7 +187,7 @@ def _alive(pid: int) -> bool:
 def test_killed_parallel_reindex_leaves_no_workers_and_no_lock(tmp_path, demo_articles):
     archive = tmp_path / "archive"
     archive.mkdir()
-    with Store.open(archive / "store.sqlite3") as store:
+    with open_store(archive / "store.sqlite3") as store:
         for article in copies(demo_articles, 2500):
             store.put(article, now="2025-06-01T00:00:00+00:00")
     env = {**os.environ, "NEWSARCHIVE_LOCK_TIMEOUT": "5"}
@@ -219,7 +219,7 @@ def test_segments_are_separate_files_not_compound(tmp_path, demo_articles):
     """Whoosh copies a compound segment's parts into memory on every open;
     separate files are read where needed."""
     index_dir = tmp_path / "index"
-    with Store.open(tmp_path / "store.sqlite3") as store:
+    with open_store(tmp_path / "store.sqlite3") as store:
         for article in demo_articles[:4]:
             store.put(article, now="t0")
         catch_up(index_dir, store)  # a first build

@@ -13,7 +13,8 @@ from newsarchive.config import Config
 from newsarchive.demo.site import article_page, site_data
 from newsarchive.pipeline import Intake, Page
 from newsarchive.sites import Sites
-from newsarchive.store import MIGRATIONS, Store
+from newsarchive.store import open_store
+from newsarchive.store.sqlite_schema import MIGRATIONS
 
 PROMO = "Support independent journalism in Port Alder: become a Herald member from four euros a month."
 
@@ -174,7 +175,7 @@ def test_old_archive_is_migrated_with_its_paragraphs_counted(tmp_path):
     db.execute("PRAGMA user_version = 1")
     db.commit()
     db.close()
-    with Store.open(path) as store:
+    with open_store(path) as store:
         assert store.store_id == "old"
         assert store.get("0000000000000000").article.provenance == {}
         assert (

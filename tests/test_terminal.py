@@ -51,12 +51,12 @@ def test_results_in_a_pipe_are_the_terminal_view_as_plain_text(na, tmp_path):
     from newsarchive.index.search import SearchRequest, search
     from newsarchive.layout import plain, results_layout
     from newsarchive.render import results_view
-    from newsarchive.store import Store
+    from newsarchive.store import open_store
 
     na("add", *(str(p) for p in sorted(PAGES.glob("*.html")) if p.name != "section-page.html"))
     archive = na.archive
     piped = na("search", "lighthouse").stdout
-    with Store.open(archive / "store.sqlite3") as store:
+    with open_store(archive / "store.sqlite3") as store:
         for request in (SearchRequest("lighthouse"), SearchRequest("zzzq"), SearchRequest("the", offset=50)):
             page = search(archive / "index", store, request)
             drawn = io.StringIO()

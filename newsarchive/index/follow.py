@@ -46,14 +46,12 @@ def indexing_worker() -> Executor:
     return procs.pool(1, PRELOAD, name="index")
 
 
-def index_archive(
-    store_path: Path, lock_path: Path, index_dir: Path, wait: float, purpose: str
-) -> str | None:
+def index_archive(store_url: str, lock_path: Path, index_dir: Path, wait: float, purpose: str) -> str | None:
     """`catch_up_locked` in a worker, with a store connection of its own."""
     from newsarchive.index.writer import catch_up_locked
-    from newsarchive.store import Store
+    from newsarchive.store import open_store
 
-    with Store.open(store_path) as store:
+    with open_store(store_url) as store:
         return catch_up_locked(index_dir, store, lock_path, wait=wait, purpose=purpose)
 
 
@@ -65,7 +63,7 @@ class IndexFollower:
     work runs beside the caller, who goes on storing."""
 
     def __init__(self, archive, pace: Pace, *, purpose: str):
-        self._paths = (archive.store_path, archive.lock_path, archive.index_dir)
+        self._paths = (archive.store_url, archive.lock_path, archive.index_dir)
         self._purpose = purpose
         self._every, self._interval, self._wait = pace.every, pace.interval, pace.wait
         self._worker: Executor | None = None

@@ -1,4 +1,4 @@
-"""The store: SQLite, the source of truth for normalized articles.
+"""The built-in store backend: SQLite, in one file of the archive.
 
 One row per article keyed by canonical URL; a revision row for every
 version a changed article replaces; and a change log whose sequence number
@@ -7,6 +7,8 @@ store by asking for the changes after the last one it applied.
 
 WAL mode lets readers (search, show) work while a writer commits; every
 write is one transaction; a busy database is waited for, not failed on.
+SQLite's failures leave this module only as domain errors (`_mapped`).
+The roles it plays are in store/api.py; its schema in sqlite_schema.py.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from newsarchive import boilerplate, storage
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
@@ -32,182 +34,13 @@ from newsarchive.errors import (
     StorageDamaged,
     StorageError,
 )
+from newsarchive.store.api import Capture, Change, PutResult, Queued, StoredArticle
+from newsarchive.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, statements
 from newsarchive.urls import canonicalize
 
 # How long a writer waits for another writer's transaction to finish.
 BUSY_TIMEOUT_MS = 30_000
 
-# Schema migrations, applied in order; the store's PRAGMA user_version is the
-# number applied. Append to this list, never edit an entry that has shipped.
-# An entry is SQL, or a function that migrates data with the connection.
-MIGRATIONS: list = [
-    """
-    CREATE TABLE meta (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    CREATE TABLE articles (
-        id              TEXT PRIMARY KEY,
-        canonical_url   TEXT NOT NULL UNIQUE,
-        url             TEXT NOT NULL,
-        source          TEXT NOT NULL,
-        site_name       TEXT,
-        title           TEXT NOT NULL,
-        subtitle        TEXT,
-        authors         TEXT NOT NULL DEFAULT '[]',
-        published       TEXT,
-        modified        TEXT,
-        section         TEXT,
-        tags            TEXT NOT NULL DEFAULT '[]',
-        language        TEXT,
-        text            TEXT NOT NULL,
-        images          TEXT NOT NULL DEFAULT '[]',
-        word_count      INTEGER NOT NULL,
-        fetched         TEXT,
-        content_hash    TEXT NOT NULL,
-        first_seen      TEXT NOT NULL,
-        last_seen       TEXT NOT NULL,
-        capture_file    TEXT,
-        capture_offset  INTEGER,
-        capture_digest  TEXT,
-        seq             INTEGER NOT NULL
-    );
-    CREATE INDEX articles_source ON articles (source);
-    CREATE INDEX articles_published ON articles (published);
-    CREATE INDEX articles_url ON articles (url);
-    CREATE TABLE revisions (
-        article_id    TEXT NOT NULL,
-        seq           INTEGER NOT NULL,
-        content_hash  TEXT NOT NULL,
-        title         TEXT NOT NULL,
-        subtitle      TEXT,
-        text          TEXT NOT NULL,
-        fetched       TEXT,
-        replaced      TEXT NOT NULL,
-        PRIMARY KEY (article_id, seq)
-    );
-    CREATE TABLE changes (
-        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
-        article_id  TEXT NOT NULL,
-        op          TEXT NOT NULL CHECK (op IN ('put', 'delete')),
-        at          TEXT NOT NULL
-    );
-    """,
-    """
-    ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';
-    CREATE TABLE paragraph_counts (
-        source    TEXT NOT NULL,
-        print     TEXT NOT NULL,
-        articles  INTEGER NOT NULL,
-        sample    TEXT NOT NULL,
-        PRIMARY KEY (source, print)
-    ) WITHOUT ROWID;
-    CREATE TABLE boilerplate (
-        source  TEXT NOT NULL,
-        print   TEXT NOT NULL,
-        sample  TEXT NOT NULL,
-        learnt  TEXT NOT NULL,
-        PRIMARY KEY (source, print)
-    ) WITHOUT ROWID;
-    """,
-    lambda db: _count_all_paragraphs(db),
-    """
-    CREATE TABLE urls (
-        url            TEXT PRIMARY KEY,
-        kind           TEXT NOT NULL,
-        first_seen     TEXT NOT NULL,
-        last_fetched   TEXT,
-        status         INTEGER,
-        etag           TEXT,
-        last_modified  TEXT,
-        reason         TEXT,
-        article_id     TEXT
-    ) WITHOUT ROWID;
-    CREATE TABLE runs (
-        id        INTEGER PRIMARY KEY AUTOINCREMENT,
-        source    TEXT NOT NULL,
-        started   TEXT NOT NULL,
-        finished  TEXT,
-        status    TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
-        pid       INTEGER,
-        pages     INTEGER NOT NULL DEFAULT 0,
-        new       INTEGER NOT NULL DEFAULT 0,
-        updated   INTEGER NOT NULL DEFAULT 0,
-        errors    INTEGER NOT NULL DEFAULT 0,
-        summary   TEXT NOT NULL DEFAULT '{}'
-    );
-    CREATE INDEX runs_source ON runs (source, started);
-    CREATE TABLE payloads (
-        digest  TEXT PRIMARY KEY,
-        uri     TEXT NOT NULL,
-        date    TEXT NOT NULL,
-        file    TEXT NOT NULL,
-        offset  INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    """,
-    # A paragraph's sample text is kept from its second article on (only
-    # repeated paragraphs can be learnt): most paragraphs are in one article,
-    # and keeping each twice doubled the store.
-    "UPDATE paragraph_counts SET sample = '' WHERE articles <= 1;",
-    # The crawl frontier of each target's current job (what was discovered,
-    # what is done), so a killed crawl resumes with nothing lost; and runs
-    # may end "incomplete" (a budget, a failed listing), never claimed "ok".
-    """
-    CREATE TABLE frontier (
-        id       INTEGER PRIMARY KEY,
-        job      TEXT NOT NULL,
-        url      TEXT NOT NULL,
-        kind     TEXT NOT NULL,
-        depth    INTEGER NOT NULL,
-        hints    TEXT,
-        via      TEXT,
-        state    TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
-        outcome  TEXT,
-        UNIQUE (job, url)
-    );
-    CREATE INDEX frontier_queue ON frontier (job, state, id);
-    CREATE TABLE runs_new (
-        id        INTEGER PRIMARY KEY AUTOINCREMENT,
-        source    TEXT NOT NULL,
-        started   TEXT NOT NULL,
-        finished  TEXT,
-        status    TEXT NOT NULL
-                  CHECK (status IN ('running', 'ok', 'incomplete', 'failed', 'interrupted')),
-        pid       INTEGER,
-        pages     INTEGER NOT NULL DEFAULT 0,
-        new       INTEGER NOT NULL DEFAULT 0,
-        updated   INTEGER NOT NULL DEFAULT 0,
-        errors    INTEGER NOT NULL DEFAULT 0,
-        summary   TEXT NOT NULL DEFAULT '{}'
-    );
-    INSERT INTO runs_new SELECT * FROM runs;
-    DROP TABLE runs;
-    ALTER TABLE runs_new RENAME TO runs;
-    CREATE INDEX runs_source ON runs (source, started);
-    """,
-    # Articles behind a paywall or a login are kept with what they show.
-    "ALTER TABLE articles ADD COLUMN access TEXT NOT NULL DEFAULT 'free';",
-    # What each article shows of its site's habits (how it writes numeric
-    # dates), one vote per article; and paragraphs a user said are not the
-    # site's boilerplate, never learnt again.
-    """
-    CREATE TABLE site_evidence (
-        source      TEXT NOT NULL,
-        fact        TEXT NOT NULL,
-        article_id  TEXT NOT NULL,
-        value       TEXT NOT NULL,
-        PRIMARY KEY (source, fact, article_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE kept_paragraphs (
-        source  TEXT NOT NULL,
-        print   TEXT NOT NULL,
-        sample  TEXT NOT NULL,
-        kept    TEXT NOT NULL,
-        PRIMARY KEY (source, print)
-    ) WITHOUT ROWID;
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 _JSON_FIELDS = ("authors", "tags", "images")
 # The article record's fields are the articles table's columns, one for one,
@@ -215,59 +48,37 @@ _JSON_FIELDS = ("authors", "tags", "images")
 _ARTICLE_COLUMNS = (*RECORD_FIELDS, "provenance")
 
 
-@dataclass(frozen=True)
-class Capture:
-    """Where the raw page of an article is kept: a record in a WARC file."""
-
-    file: str
-    offset: int
-    digest: str
+SCHEME = "sqlite"
 
 
-@dataclass(frozen=True)
-class Queued:
-    """A URL in a crawl job's frontier: discovered, to be fetched once."""
-
-    url: str  # canonical
-    kind: str  # robots, sitemap, feed, listing, article, page
-    depth: int  # hops from the crawl's start
-    hints: dict | None = None  # what a feed or sitemap said of it
-    via: tuple[str, ...] = ()  # addresses that redirected here
-    id: int = 0  # its place in the queue (discovery order)
+def url_of(path: Path) -> str:
+    """The store URL of an SQLite file: ``sqlite:///absolute/path``."""
+    return f"{SCHEME}://{Path(path).absolute().as_posix()}"
 
 
-@dataclass(frozen=True)
-class PutResult:
-    status: str  # "new", "updated" or "unchanged"
-    article_id: str
-    seq: int | None  # the change's sequence number; None when unchanged
+def path_of(url: str) -> Path:
+    parts = urlsplit(url)
+    if parts.scheme != SCHEME or parts.netloc or not parts.path:
+        raise BadInput(f"{url!r} is not an SQLite store URL; write it as sqlite:///path/to/store.sqlite3")
+    return Path(unquote(parts.path))
 
 
-@dataclass(frozen=True)
-class StoredArticle:
-    article: Article
-    first_seen: str
-    last_seen: str
-    capture: Capture | None
-    revisions: int
-
-
-@dataclass(frozen=True)
-class Change:
-    seq: int
-    article_id: str
-
-
-class Store:
-    """Articles in SQLite. Open with `Store.open(path)`; use as a context
-    manager or call close()."""
+class SQLiteStore:
+    """Articles in SQLite. Open with `open_store(url)` (or `SQLiteStore.open`
+    with a URL or a path); use as a context manager or call close()."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path):
         self._db = connection
         self.path = path
+        self.url = url_of(path)
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def exists(cls, url: str) -> bool:
+        return path_of(url).is_file()
+
+    @classmethod
+    def open(cls, target: str | Path) -> SQLiteStore:
+        path = path_of(target) if isinstance(target, str) else Path(target)
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
@@ -285,7 +96,7 @@ class Store:
                 ) from None
 
     @classmethod
-    def _connect(cls, path: Path) -> Store:
+    def _connect(cls, path: Path) -> SQLiteStore:
         # An archive on a read-only disk (a backup, a mounted image) is still
         # read: SQLite is told the file cannot change, so WAL needs no -shm.
         read_only = path.exists() and not os.access(path.parent, os.W_OK)
@@ -311,7 +122,7 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -341,7 +152,7 @@ class Store:
                 if callable(step):
                     step(self._db)
                 else:
-                    for statement in _statements(step):
+                    for statement in statements(step):
                         self._db.execute(statement)
                 if version == 0:
                     import uuid
@@ -954,9 +765,9 @@ def _mapped(method):
     return call
 
 
-for _name, _method in list(vars(Store).items()):
+for _name, _method in list(vars(SQLiteStore).items()):
     if not _name.startswith("_") and inspect.isfunction(_method):
-        setattr(Store, _name, _mapped(_method))
+        setattr(SQLiteStore, _name, _mapped(_method))
 
 
 class _Transaction:
@@ -976,10 +787,6 @@ class _Transaction:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
-
-
 def _is_id_prefix(ref: str) -> bool:
     return 6 <= len(ref) <= ID_HEX_DIGITS and all(c in "0123456789abcdefABCDEF" for c in ref)
 
@@ -997,18 +804,6 @@ def _article(row: sqlite3.Row) -> Article:
     for name in (*_JSON_FIELDS, "provenance"):
         record[name] = json.loads(record[name])
     return Article.from_dict(record)
-
-
-def _count_all_paragraphs(db: sqlite3.Connection) -> None:
-    """Fill `paragraph_counts` from the articles already stored."""
-    counts: dict[tuple[str, str], list] = {}
-    for source, text in db.execute("SELECT source, text FROM articles"):
-        for fp, sample in boilerplate.paragraph_prints(text).items():
-            counts.setdefault((source, fp), [0, sample])[0] += 1
-    db.executemany(
-        "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, ?, ?)",
-        [(source, fp, n, sample if n > 1 else "") for (source, fp), (n, sample) in counts.items()],
-    )
 
 
 def _capture(row: sqlite3.Row) -> Capture | None:

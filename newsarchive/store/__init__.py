@@ -1,0 +1,82 @@
+"""The store: the archive's source of truth, behind one interface.
+
+`open_store(url)` opens the backend the URL's scheme names. SQLite is
+built in (``sqlite:///path/store.sqlite3``, or a plain path); another
+backend registers itself under its scheme, here or through the
+``newsarchive.stores`` entry point group of an installed package, and must
+pass tests/contracts/test_store_contract.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from newsarchive.errors import BadInput
+from newsarchive.store.api import (
+    Articles,
+    Capture,
+    Change,
+    ChangeLog,
+    CrawlState,
+    PutResult,
+    Queued,
+    RunLog,
+    SiteKnowledge,
+    Store,
+    StoredArticle,
+)
+
+__all__ = [
+    "Articles",
+    "Capture",
+    "Change",
+    "ChangeLog",
+    "CrawlState",
+    "PutResult",
+    "Queued",
+    "RunLog",
+    "SiteKnowledge",
+    "Store",
+    "StoredArticle",
+    "open_store",
+    "store_exists",
+    "store_url",
+]
+
+# Scheme -> "module:class" of the backend.
+BACKENDS = {"sqlite": "newsarchive.store.sqlite:SQLiteStore"}
+
+
+def store_url(target: str | os.PathLike) -> str:
+    """A store URL: URLs are kept, paths name an SQLite file."""
+    if isinstance(target, str) and "://" in target:
+        return target
+    from newsarchive.store.sqlite import url_of
+
+    return url_of(Path(target))
+
+
+def backend(url: str) -> type:
+    """The class that opens stores of `url`'s scheme."""
+    scheme = url.split("://", 1)[0]
+    known = dict(BACKENDS)
+    known.update((point.name, point.value) for point in entry_points(group="newsarchive.stores"))
+    if scheme not in known:
+        raise BadInput(f"no store backend for {scheme!r} (in {url!r}); known: {', '.join(sorted(known))}")
+    module, _, name = known[scheme].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def open_store(target: str | os.PathLike) -> Store:
+    """The store at `target` (a URL or an SQLite file path), created and
+    migrated to the current schema as needed."""
+    url = store_url(target)
+    return backend(url).open(url)
+
+
+def store_exists(target: str | os.PathLike) -> bool:
+    url = store_url(target)
+    return backend(url).exists(url)

@@ -1,0 +1,212 @@
+"""What a store does, by role, and the records it hands out.
+
+The store is the archive's source of truth. Consumers type against the
+role they need, not against a backend: the frontier against CrawlState,
+the index follower against ChangeLog and Articles, site learning against
+SiteKnowledge, crawl runs against RunLog. A backend (store/sqlite.py is
+built in) implements them all, passes tests/contracts/test_store_contract.py,
+and raises only domain errors (errors.StorageError and kin, ArchiveBusy),
+never its driver's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from newsarchive.article import Article
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where the raw page of an article is kept: a record in a WARC file."""
+
+    file: str
+    offset: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A URL in a crawl job's frontier: discovered, to be fetched once."""
+
+    url: str  # canonical
+    kind: str  # robots, sitemap, feed, listing, article, page
+    depth: int  # hops from the crawl's start
+    hints: dict | None = None  # what a feed or sitemap said of it
+    via: tuple[str, ...] = ()  # addresses that redirected here
+    id: int = 0  # its place in the queue (discovery order)
+
+
+@dataclass(frozen=True)
+class PutResult:
+    status: str  # "new", "updated" or "unchanged"
+    article_id: str
+    seq: int | None  # the change's sequence number; None when unchanged
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article: Article
+    first_seen: str
+    last_seen: str
+    capture: Capture | None
+    revisions: int
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    article_id: str
+
+
+class Articles(Protocol):
+    """Normalized articles, one per canonical URL, with their versions."""
+
+    def put(
+        self, article: Article, *, now: str, capture: Capture | None = None, keep_revision: bool = True
+    ) -> PutResult:
+        """Insert or update in one transaction: unchanged content only
+        refreshes last_seen; any change is logged; a change of what readers
+        see keeps the old version as a revision (unless `keep_revision` is
+        off)."""
+        ...
+
+    def delete(self, article_id: str, *, now: str) -> bool: ...
+
+    def get(self, article_id: str) -> StoredArticle | None: ...
+
+    def get_many(self, article_ids: Iterable[str]) -> dict[str, Article]: ...
+
+    def resolve(self, ref: str) -> str | None:
+        """An article id from an id, a unique id prefix or a URL."""
+        ...
+
+    def iter_articles(self, *, source: str | None = None, batch: int = 500) -> Iterator[Article]: ...
+
+    def count(self, *, source: str | None = None) -> int: ...
+
+    def sources(self) -> list[str]: ...
+
+    def capture_of(self, article_id: str) -> tuple[str, Capture | None] | None:
+        """(content hash, capture) of a stored article, None if not stored."""
+        ...
+
+    def content_hashes(self) -> dict[str, str]: ...
+
+    def captures_in(self, file: str, *, from_offset: int = 0) -> int: ...
+
+    def stats(self) -> dict: ...
+
+
+class ChangeLog(Protocol):
+    """A sequence of changes that only grows: what an index follows."""
+
+    @property
+    def store_id(self) -> str:
+        """Random, made with the store: an index can tell another store."""
+        ...
+
+    def last_seq(self) -> int: ...
+
+    def changes_since(self, seq: int, limit: int | None = None) -> list[Change]:
+        """The latest change of each article after `seq`, oldest first."""
+        ...
+
+
+class CrawlState(Protocol):
+    """What crawls know of URLs and payloads, and the resumable frontier."""
+
+    def is_archived(self, url: str) -> bool: ...
+
+    def url_state(self, url: str) -> dict | None: ...
+
+    def record_url(
+        self,
+        url: str,
+        *,
+        kind: str,
+        now: str,
+        status: int | None = None,
+        fetched: bool = False,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        reason: str | None = None,
+        article_id: str | None = None,
+    ) -> None: ...
+
+    def urls_of_kind(self, kind: str, prefix: str) -> list[str]: ...
+
+    def payload(self, digest: str) -> tuple[str, str, Capture] | None: ...
+
+    def add_payload(self, uri: str, date: str, capture: Capture) -> None: ...
+
+    def frontier_states(self, job: str) -> Iterator[tuple[str, str, str]]: ...
+
+    def frontier_save(
+        self, job: str, found: Iterable[Queued], done: Iterable[tuple[str, str | None]] = ()
+    ) -> None:
+        """Newly found URLs and finished ones, in one transaction."""
+        ...
+
+    def frontier_next(self, job: str, *, after: int, limit: int) -> list[Queued]: ...
+
+    def frontier_pending(self, job: str) -> int: ...
+
+    def frontier_jobs(self) -> dict[str, int]: ...
+
+
+class RunLog(Protocol):
+    """One row per crawl run: what `runs` and `stats` show."""
+
+    def start_run(self, source: str, *, pid: int, now: str) -> int: ...
+
+    def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None: ...
+
+    def finish_run(
+        self, run_id: int, *, status: str, now: str, summary: dict, close_job: str | None = None
+    ) -> None: ...
+
+    def interrupt_stale_runs(self, source: str, alive: Callable[[int], bool], *, now: str) -> int: ...
+
+    def crawl_health(self) -> list[dict]: ...
+
+    def runs(self, *, source: str | None = None, limit: int = 50) -> list[dict]: ...
+
+
+class SiteKnowledge(Protocol):
+    """What the archive has learnt of each site: boilerplate paragraphs
+    and counted evidence (date order, ...)."""
+
+    def boilerplate_of(self, source: str) -> frozenset[str]: ...
+
+    def learn_boilerplate(self, source: str, *, now: str) -> dict[str, str]: ...
+
+    def boilerplate(self, source: str | None = None) -> list[dict]: ...
+
+    def forget_boilerplate(self, source: str, print_prefix: str, *, now: str) -> dict | None: ...
+
+    def note_evidence(self, source: str, fact: str, article_id: str, value: str | None) -> None: ...
+
+    def evidence(self, source: str, fact: str) -> dict[str, int]: ...
+
+    def forget_evidence(self, source: str, fact: str) -> int: ...
+
+    def known_sites(self) -> list[str]: ...
+
+
+class Store(Articles, ChangeLog, CrawlState, RunLog, SiteKnowledge, Protocol):
+    """A whole store backend: every role, plus its own upkeep."""
+
+    url: str  # what open_store was given, so another process can open it too
+
+    def integrity(self) -> str:
+        """ "ok", or what the backend's own check found wrong."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(self, *exc) -> None: ...

@@ -1,0 +1,199 @@
+"""The SQLite store's schema: numbered migrations, append-only.
+
+The store's PRAGMA user_version is the number of migrations applied; the
+backend (store/sqlite.py) applies the rest in order, each in its own
+transaction, when it opens an older store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from newsarchive import boilerplate
+
+# Append to this list, never edit an entry that has shipped.
+# An entry is SQL, or a function that migrates data with the connection.
+MIGRATIONS: list = [
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        id              TEXT PRIMARY KEY,
+        canonical_url   TEXT NOT NULL UNIQUE,
+        url             TEXT NOT NULL,
+        source          TEXT NOT NULL,
+        site_name       TEXT,
+        title           TEXT NOT NULL,
+        subtitle        TEXT,
+        authors         TEXT NOT NULL DEFAULT '[]',
+        published       TEXT,
+        modified        TEXT,
+        section         TEXT,
+        tags            TEXT NOT NULL DEFAULT '[]',
+        language        TEXT,
+        text            TEXT NOT NULL,
+        images          TEXT NOT NULL DEFAULT '[]',
+        word_count      INTEGER NOT NULL,
+        fetched         TEXT,
+        content_hash    TEXT NOT NULL,
+        first_seen      TEXT NOT NULL,
+        last_seen       TEXT NOT NULL,
+        capture_file    TEXT,
+        capture_offset  INTEGER,
+        capture_digest  TEXT,
+        seq             INTEGER NOT NULL
+    );
+    CREATE INDEX articles_source ON articles (source);
+    CREATE INDEX articles_published ON articles (published);
+    CREATE INDEX articles_url ON articles (url);
+    CREATE TABLE revisions (
+        article_id    TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        content_hash  TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        subtitle      TEXT,
+        text          TEXT NOT NULL,
+        fetched       TEXT,
+        replaced      TEXT NOT NULL,
+        PRIMARY KEY (article_id, seq)
+    );
+    CREATE TABLE changes (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        article_id  TEXT NOT NULL,
+        op          TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+        at          TEXT NOT NULL
+    );
+    """,
+    """
+    ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE paragraph_counts (
+        source    TEXT NOT NULL,
+        print     TEXT NOT NULL,
+        articles  INTEGER NOT NULL,
+        sample    TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    CREATE TABLE boilerplate (
+        source  TEXT NOT NULL,
+        print   TEXT NOT NULL,
+        sample  TEXT NOT NULL,
+        learnt  TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    """,
+    lambda db: _count_all_paragraphs(db),
+    """
+    CREATE TABLE urls (
+        url            TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL,
+        first_seen     TEXT NOT NULL,
+        last_fetched   TEXT,
+        status         INTEGER,
+        etag           TEXT,
+        last_modified  TEXT,
+        reason         TEXT,
+        article_id     TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE runs (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        source    TEXT NOT NULL,
+        started   TEXT NOT NULL,
+        finished  TEXT,
+        status    TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+        pid       INTEGER,
+        pages     INTEGER NOT NULL DEFAULT 0,
+        new       INTEGER NOT NULL DEFAULT 0,
+        updated   INTEGER NOT NULL DEFAULT 0,
+        errors    INTEGER NOT NULL DEFAULT 0,
+        summary   TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX runs_source ON runs (source, started);
+    CREATE TABLE payloads (
+        digest  TEXT PRIMARY KEY,
+        uri     TEXT NOT NULL,
+        date    TEXT NOT NULL,
+        file    TEXT NOT NULL,
+        offset  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    # A paragraph's sample text is kept from its second article on (only
+    # repeated paragraphs can be learnt): most paragraphs are in one article,
+    # and keeping each twice doubled the store.
+    "UPDATE paragraph_counts SET sample = '' WHERE articles <= 1;",
+    # The crawl frontier of each target's current job (what was discovered,
+    # what is done), so a killed crawl resumes with nothing lost; and runs
+    # may end "incomplete" (a budget, a failed listing), never claimed "ok".
+    """
+    CREATE TABLE frontier (
+        id       INTEGER PRIMARY KEY,
+        job      TEXT NOT NULL,
+        url      TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        depth    INTEGER NOT NULL,
+        hints    TEXT,
+        via      TEXT,
+        state    TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
+        outcome  TEXT,
+        UNIQUE (job, url)
+    );
+    CREATE INDEX frontier_queue ON frontier (job, state, id);
+    CREATE TABLE runs_new (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        source    TEXT NOT NULL,
+        started   TEXT NOT NULL,
+        finished  TEXT,
+        status    TEXT NOT NULL
+                  CHECK (status IN ('running', 'ok', 'incomplete', 'failed', 'interrupted')),
+        pid       INTEGER,
+        pages     INTEGER NOT NULL DEFAULT 0,
+        new       INTEGER NOT NULL DEFAULT 0,
+        updated   INTEGER NOT NULL DEFAULT 0,
+        errors    INTEGER NOT NULL DEFAULT 0,
+        summary   TEXT NOT NULL DEFAULT '{}'
+    );
+    INSERT INTO runs_new SELECT * FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_new RENAME TO runs;
+    CREATE INDEX runs_source ON runs (source, started);
+    """,
+    # Articles behind a paywall or a login are kept with what they show.
+    "ALTER TABLE articles ADD COLUMN access TEXT NOT NULL DEFAULT 'free';",
+    # What each article shows of its site's habits (how it writes numeric
+    # dates), one vote per article; and paragraphs a user said are not the
+    # site's boilerplate, never learnt again.
+    """
+    CREATE TABLE site_evidence (
+        source      TEXT NOT NULL,
+        fact        TEXT NOT NULL,
+        article_id  TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        PRIMARY KEY (source, fact, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE kept_paragraphs (
+        source  TEXT NOT NULL,
+        print   TEXT NOT NULL,
+        sample  TEXT NOT NULL,
+        kept    TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _count_all_paragraphs(db: sqlite3.Connection) -> None:
+    """Fill `paragraph_counts` from the articles already stored."""
+    counts: dict[tuple[str, str], list] = {}
+    for source, text in db.execute("SELECT source, text FROM articles"):
+        for fp, sample in boilerplate.paragraph_prints(text).items():
+            counts.setdefault((source, fp), [0, sample])[0] += 1
+    db.executemany(
+        "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, ?, ?)",
+        [(source, fp, n, sample if n > 1 else "") for (source, fp), (n, sample) in counts.items()],
+    )

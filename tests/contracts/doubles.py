@@ -1,0 +1,83 @@
+"""Deliberately broken backends: each has one fault a real backend could
+have, and the contract suites must catch every one of them."""
+
+from __future__ import annotations
+
+from newsarchive.store import BACKENDS
+from newsarchive.store.sqlite import SQLiteStore, path_of
+
+
+class _SQLiteDouble(SQLiteStore):
+    scheme = ""
+
+    @classmethod
+    def open(cls, target):
+        made = super().open(cls._path(target))
+        made.url = target
+        return made
+
+    @classmethod
+    def exists(cls, url):
+        return cls._path(url).is_file()
+
+    @classmethod
+    def _path(cls, url: str):
+        return path_of("sqlite" + url[len(cls.scheme) :])
+
+
+class NoRevisions(_SQLiteDouble):
+    """Forgets the version an edit replaces."""
+
+    scheme = "no-revisions"
+
+    def put(self, article, *, now, capture=None, keep_revision=True):
+        return super().put(article, now=now, capture=capture, keep_revision=False)
+
+
+class WholeHistory(_SQLiteDouble):
+    """Hands a follower every change, not each article's latest."""
+
+    scheme = "whole-history"
+
+    def changes_since(self, seq, limit=None):
+        from newsarchive.store import Change
+
+        rows = self._db.execute(
+            "SELECT seq, article_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit or -1)
+        )
+        return [Change(row[0], row[1]) for row in rows]
+
+
+class DoneBeforeFound(_SQLiteDouble):
+    """Marks a page done but loses what it found (a killed crawl would
+    never resume those)."""
+
+    scheme = "done-before-found"
+
+    def frontier_save(self, job, found, done=()):
+        return super().frontier_save(job, [], done)
+
+
+class NoEvidenceVotes(_SQLiteDouble):
+    """Counts an article's vote again each time it is noted."""
+
+    scheme = "double-votes"
+
+    def note_evidence(self, source, fact, article_id, value):
+        return super().note_evidence(source, fact, f"{article_id}-{self.last_seq()}-{value}", value)
+
+
+STORES = {
+    double.scheme: f"{__name__}:{double.__name__}"
+    for double in (NoRevisions, WholeHistory, DoneBeforeFound, NoEvidenceVotes)
+}
+
+
+def register() -> None:
+    BACKENDS.update(STORES)
+    import stores
+
+    for scheme in STORES:
+        stores.FRESH[scheme] = lambda directory, scheme=scheme: (
+            scheme + stores.FRESH["sqlite"](directory)[len("sqlite") :]
+        )

@@ -1,0 +1,127 @@
+"""The SQLite store's own promises: its schema and migrations, WAL
+concurrency, what it keeps on disk. What every store does is in
+tests/contracts/test_store_contract.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import threading
+
+import pytest
+from samples import make_article
+
+from newsarchive.errors import ArchiveTooNew
+from newsarchive.store import open_store
+from newsarchive.store.sqlite_schema import SCHEMA_VERSION
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "store.sqlite3") as store:
+        yield store
+
+
+def test_revision_keeps_the_replaced_version(store, tmp_path):
+    article = make_article()
+    store.put(article, now="t1")
+    store.put(dataclasses.replace(article, title="A corrected headline"), now="t2")
+    db = sqlite3.connect(tmp_path / "store.sqlite3")
+    rows = db.execute("SELECT title, text, replaced FROM revisions").fetchall()
+    assert rows == [(article.title, article.text, "t2")]
+
+
+def test_new_store_has_current_schema_and_an_identity(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with open_store(path) as store:
+        identity = store.store_id
+    with open_store(path) as store:
+        assert store.store_id == identity
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_store_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(ArchiveTooNew, match="upgrade newsarchive"):
+        open_store(path)
+
+
+def test_reader_works_while_a_writer_holds_a_transaction(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with open_store(path) as store:
+        store.put(make_article(1), now="t")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM articles")
+    with open_store(path) as reader:
+        # The writer has not committed: the reader sees the committed state.
+        assert reader.count() == 1
+    writer.execute("ROLLBACK")
+    writer.close()
+
+
+def test_two_writers_queue_instead_of_failing(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    open_store(path).close()
+    errors = []
+
+    def write(offset: int) -> None:
+        try:
+            with open_store(path) as store:
+                for n in range(offset, offset + 40):
+                    store.put(make_article(n), now="t")
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(k * 1000,)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with open_store(path) as store:
+        assert store.count() == 120
+        assert store.last_seq() == 120
+
+
+def test_processes_creating_the_store_at_once_do_not_fail(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "new.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    workers = [context.Process(target=_open_and_identify, args=(path, start, results)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    start.set()  # all open the new store at the same moment
+    outcomes = [results.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join()
+    assert all(not o.startswith("error") for o in outcomes), outcomes
+    assert len(set(outcomes)) == 1
+
+
+def _open_and_identify(path, start, results):
+    start.wait()
+    try:
+        with open_store(path) as store:
+            results.put(store.store_id)
+    except Exception as error:
+        results.put(f"error: {error}")
+
+
+def test_paragraph_text_is_kept_only_for_repeated_paragraphs(store, tmp_path):
+    shared = "Sign up for our newsletter to get the morning briefing in your inbox every day."
+    for number in range(3):
+        own = f"Paragraph {number} is about a different council meeting held on the quay this week."
+        store.put(make_article(number, text=f"{own}\n\n{shared}"), now="t")
+    db = sqlite3.connect(tmp_path / "store.sqlite3")
+    rows = db.execute("SELECT sample, articles FROM paragraph_counts").fetchall()
+    assert sorted(rows) == [("", 1), ("", 1), ("", 1), (shared, 3)]  # unique ones: counts only
