@@ -242,7 +242,8 @@ def bench_reindex(table: Table, work: Path, setup: dict, generator: Generator) -
     # 100 changed articles into the largest index: what a crawl's indexing does.
     from dataclasses import replace
 
-    from newsarchive.index.writer import catch_up
+    from newsarchive.index.follow import catch_up
+    from newsarchive.index.whoosh import WhooshEngine
     from newsarchive.store import open_store
 
     largest = archive_of(work, setup["archives"][-1], generator)
@@ -252,7 +253,7 @@ def bench_reindex(table: Table, work: Path, setup: dict, generator: Generator) -
             article = to_article(data)
             store.put(replace(article, text=f"{article.text}\n\nUpdated {stamp}."), now=stamp)
         started = time.perf_counter()
-        applied = catch_up(largest / "index", store)
+        applied = catch_up(WhooshEngine(largest / "index", store), store)
         seconds = time.perf_counter() - started
     per_article = seconds / applied * 1000
     table.add(

@@ -15,11 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsarchive.config import Config
-from newsarchive.errors import ArchiveError, ArchiveMissing, BadInput, NoArticle
+from newsarchive.errors import ArchiveError, ArchiveMissing, BadInput, NoArticle, NotFound
 from newsarchive.lock import WriterLock
 from newsarchive.store import Store, open_store, store_exists, store_url
 
 if TYPE_CHECKING:
+    from newsarchive.crawl.queue import JobQueue
+    from newsarchive.crawl.run import CrawlResult
+    from newsarchive.dates import DateBound
+    from newsarchive.doctor import Report
+    from newsarchive.index.api import SearchEngine, SearchPage, SearchRequest
     from newsarchive.warcimport import ImportTally
 
 
@@ -60,20 +65,31 @@ class Archive:
     def exists(self) -> bool:
         return store_exists(self.store_url)
 
+    def require(self) -> None:
+        """ArchiveMissing, saying how to make one, when there is no archive."""
+        if not self.exists():
+            raise ArchiveMissing(
+                f"there is no archive at {self.root}; add pages with `newsarchive add`"
+                " or choose another with --archive DIR or $NEWSARCHIVE_HOME"
+            )
+
     def open_store(self, *, create: bool = False) -> Store:
         """The store; `create` makes the archive on first use, otherwise a
         missing archive is an error that says how to make one."""
         if not self.exists():
             if not create:
-                raise ArchiveMissing(
-                    f"there is no archive at {self.root}; add pages with `newsarchive add`"
-                    " or choose another with --archive DIR or $NEWSARCHIVE_HOME"
-                )
+                self.require()
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise ArchiveError(f"cannot create the archive at {self.root}: {error.strerror}") from None
         return open_store(self.store_url)
+
+    def queue(self, store: Store) -> JobQueue:
+        """The crawl frontier's queue of the configured kind."""
+        from newsarchive.crawl.queue import open_queue
+
+        return open_queue(self.config.frontier, store)
 
     def writer_lock(self, purpose: str) -> WriterLock:
         return WriterLock(self.lock_path, timeout=self.config.lock_timeout, purpose=purpose)
@@ -169,19 +185,175 @@ class Archive:
                 counts[outcome.status] += 1
             return RenormalizeReport(counts, dict(sites.learnt), self.catch_up(store))
 
+    def crawl(
+        self,
+        targets,
+        *,
+        max_pages: int | None = None,
+        max_articles: int | None = None,
+        since: DateBound | None = None,
+        overrides: dict[str, str] | None = None,
+    ) -> list[CrawlResult]:
+        """Crawl sites into the archive, each target as its own job: web
+        addresses, names of sources in sources.toml, or `crawl.run.Target`s.
+        Runs Scrapy's engine in this process (once per process: Twisted's
+        reactor cannot restart)."""
+        from newsarchive.crawl.run import Target, resolve_targets, run_crawls
+        from newsarchive.sources import load_sources
+
+        named = tuple(t for t in targets if isinstance(t, str))
+        chosen = [t for t in targets if isinstance(t, Target)]
+        if named:
+            chosen += resolve_targets(named, load_sources(self.sources_path))
+        return run_crawls(
+            self, chosen, max_pages=max_pages, max_articles=max_articles, since=since, overrides=overrides
+        )
+
+    # -- operations: what the archive knows ---------------------------------------------
+
+    def runs(self, *, source: str | None = None, limit: int = 20) -> list[dict]:
+        """Crawl runs, newest first."""
+        with self.open_store() as store:
+            return store.runs(source=source, limit=limit)
+
+    def followed(self) -> list[dict]:
+        """The sources of sources.toml, each with its last run, when it is
+        due next and how many articles the archive holds of it."""
+        from datetime import datetime
+
+        from newsarchive.sources import load_sources
+
+        listed = load_sources(self.sources_path)
+        store = self.open_store() if self.exists() else None
+        records = []
+        try:
+            for source in listed:
+                last = store.runs(source=source.name, limit=1) if store else []
+                started = datetime.fromisoformat(last[0]["started"]) if last else None
+                due = source.schedule.next_due(started) if source.schedule else None
+                records.append(
+                    {
+                        "name": source.name,
+                        "urls": list(source.urls),
+                        "schedule": source.schedule.describe() if source.schedule else None,
+                        "last_run": {k: last[0][k] for k in ("started", "finished", "status", "new")}
+                        if last
+                        else None,
+                        "next_due": (due.isoformat() if due and due.year > 1 else "now") if due else None,
+                        "articles": sum(store.count(source=host) for host in source.hosts) if store else 0,
+                    }
+                )
+        finally:
+            if store:
+                store.close()
+        return records
+
+    def site_knowledge(self, source: str | None = None) -> list[dict]:
+        """Each site's rules and what was learnt of it (of one site, if given)."""
+        with self.open_store() as store:
+            known = self.sites(store)
+            names = [source] if source else sorted({*store.known_sites(), *known.with_rules()})
+            return [known.knowledge(name) for name in names]
+
+    def forget(self, source: str, entry: str) -> str:
+        """Unlearn a site's paragraph (by its id) or its date order; what was forgotten."""
+        from newsarchive.dates import now_iso
+
+        with self.open_store() as store:
+            return self.sites(store).forget(source, entry, now=now_iso())
+
+    def check(self, *, repair: bool = False, progress=None) -> Report:
+        """Whether the store, the captures and the index agree; `repair`
+        mends what can be mended (nothing stored is lost)."""
+        from newsarchive.doctor import examine
+
+        with self.open_store() as store:
+            return examine(self, store, repair=repair, progress=progress)
+
     # -- operations: the index --------------------------------------------------------
+
+    def engine(self, store: Store) -> SearchEngine:
+        """The configured index engine over this archive's index."""
+        from newsarchive.index import open_engine
+
+        return open_engine(self.config.engine, self.index_dir, store)
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """One page of hits for a query (a `SearchRequest`)."""
+        with self.open_store() as store:
+            return self.engine(store).search(request)
+
+    def export(self, request: SearchRequest, fmt: str, stream) -> int:
+        """Write the matching articles (all with an empty request) to
+        `stream` as "jsonl" or "csv"; the number written."""
+        from newsarchive.exporting import write_records
+
+        with self.open_store() as store:
+            return write_records(self.engine(store), store, request, fmt, stream)
+
+    def show(self, ref: str):
+        """The stored article an id, id prefix or URL names (`StoredArticle`)."""
+        with self.open_store() as store:
+            article_id = store.resolve(ref)
+            stored = store.get(article_id) if article_id else None
+        if stored is None:
+            raise NotFound(f"no article in the archive matches {ref!r}; find it with `newsarchive search`")
+        return stored
+
+    def captured(self, stored):
+        """The page a stored article was read from, as it was archived."""
+        from newsarchive.capture import read_capture
+
+        if stored.capture is None:
+            raise NotFound(f"article {stored.article.id} has no captured page")
+        return read_capture(self.warc_dir, stored.capture)
 
     def catch_up(self, store: Store) -> str | None:
         """Bring the index up to the store, waiting for the writer lock as
         long as configured: why it could not, or None."""
-        from newsarchive.index.writer import catch_up_locked
+        from newsarchive.index.follow import catch_up_locked
 
         busy = catch_up_locked(
-            self.index_dir, store, self.lock_path, wait=self.config.lock_timeout, purpose="indexing"
+            self.engine(store), store, self.lock_path, wait=self.config.lock_timeout, purpose="indexing"
         )
         if busy is None:
             return None
         return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
+
+    def reindex(self, progress=None) -> int:
+        """Rebuild the index from the store aside and swap it in (searches
+        keep answering meanwhile); the number of articles indexed.
+        `progress` is called with (done, total)."""
+        with self.open_store() as store:
+            engine = self.engine(store)
+            total = store.count()
+            if progress:
+                progress(0, total)
+            with self.writer_lock("rebuilding the index"):
+                return engine.rebuild(progress, workers=engine.parallel_workers(total))
+
+    def stats(self) -> dict:
+        """What the archive holds, the index's health and the crawls'."""
+        from newsarchive.index.api import is_current
+
+        with self.open_store() as store:
+            numbers = store.stats()
+            engine = self.engine(store)
+            state = engine.state()
+            present = is_current(engine, state, store.store_id)
+            numbers["index"] = {
+                "engine": engine.name,
+                "present": present,
+                "behind": store.last_seq() - state.seq if present and state else None,
+            }
+            pending = self.queue(store).jobs()
+            numbers["crawls"] = [
+                # found, not fetched yet: the next crawl resumes them
+                {**health, "pending": pending.get(health["source"], 0)}
+                for health in store.crawl_health()
+            ]
+        numbers["archive"] = str(self.root)
+        return numbers
 
 
 @dataclass

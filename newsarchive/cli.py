@@ -13,7 +13,6 @@ import logging
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -335,16 +334,14 @@ def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> N
       newsarchive crawl https://www.example-news.com/ --max-articles 200
       newsarchive crawl herald --since 2025-01 -s DOWNLOAD_DELAY=3
     """
-    from newsarchive.crawl.run import resolve_targets, run_crawls
     from newsarchive.crawl.settings import parse_overrides
-    from newsarchive.sources import load_sources
 
-    archive = _archive(ctx)
-    overrides = parse_overrides(settings)
-    bound = _bound("since", since)
-    chosen = resolve_targets(targets, load_sources(archive.sources_path))
-    results = run_crawls(
-        archive, chosen, max_pages=max_pages, max_articles=max_articles, since=bound, overrides=overrides
+    results = _archive(ctx).crawl(
+        targets,
+        max_pages=max_pages,
+        max_articles=max_articles,
+        since=_bound("since", since),
+        overrides=parse_overrides(settings),
     )
     summaries = [result.summary() for result in results]
     if fmt == "json":
@@ -428,32 +425,7 @@ def sources_list(ctx, fmt: str) -> None:
     Example:
       newsarchive sources list --json
     """
-    from newsarchive.sources import load_sources
-
-    archive = _archive(ctx)
-    records = []
-    listed = load_sources(archive.sources_path)
-    store = archive.open_store() if archive.exists() else None
-    try:
-        for source in listed:
-            last = store.runs(source=source.name, limit=1) if store else []
-            started = datetime.fromisoformat(last[0]["started"]) if last else None
-            due = source.schedule.next_due(started) if source.schedule else None
-            records.append(
-                {
-                    "name": source.name,
-                    "urls": list(source.urls),
-                    "schedule": source.schedule.describe() if source.schedule else None,
-                    "last_run": {k: last[0][k] for k in ("started", "finished", "status", "new")}
-                    if last
-                    else None,
-                    "next_due": (due.isoformat() if due and due.year > 1 else "now") if due else None,
-                    "articles": sum(store.count(source=host) for host in source.hosts) if store else 0,
-                }
-            )
-    finally:
-        if store:
-            store.close()
+    records = _archive(ctx).followed()
     from newsarchive.render import sources_view
 
     print_records(records, fmt, sources_view)
@@ -521,9 +493,7 @@ def runs(ctx, source: str | None, limit: int, fmt: str) -> None:
     Example:
       newsarchive runs --source herald --json
     """
-    archive = _archive(ctx)
-    with archive.open_store() as store:
-        rows = store.runs(source=source, limit=limit)
+    rows = _archive(ctx).runs(source=source, limit=limit)
     fields = ("id", "source", "started", "finished", "status", "pages", "new", "updated", "errors")
     records = [{name: row[name] for name in fields} for row in rows]
     from newsarchive.render import runs_view
@@ -625,7 +595,7 @@ def _filter_options(command):
 
 
 def _request(query, source, author, since, until, sort="relevance", limit=10, offset=0):
-    from newsarchive.index.search import SearchRequest
+    from newsarchive.index.api import SearchRequest
 
     return SearchRequest(
         query=query,
@@ -668,12 +638,8 @@ def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -
       newsarchive search hamas syria --since 2013-04 --sort newest
       newsarchive search '"tunnel beneath Damascus" OR title:kassam' --json
     """
-    from newsarchive.index.search import search as run_search
-
     request = _request(" ".join(query), source, author, since, until, sort, limit, offset)
-    archive = _archive(ctx)
-    with archive.open_store() as store:
-        page = run_search(archive.index_dir, store, request)
+    page = _archive(ctx).search(request)
     if not page.indexed and page.behind:
         note(
             f"note: the search index is not built yet ({page.behind} changes to apply); the next command"
@@ -745,11 +711,7 @@ def show(ctx, ref: str, as_text: bool, as_html: bool, explain: bool, fmt: str) -
     if sum([as_text, as_html, fmt == "json"]) > 1:
         raise click.UsageError("give one of --text, --html, --json")
     archive = _archive(ctx)
-    with archive.open_store() as store:
-        article_id = store.resolve(ref)
-        stored = store.get(article_id) if article_id else None
-    if stored is None:
-        raise Failure(f"no article in the archive matches {ref!r}; find it with `newsarchive search`")
+    stored = archive.show(ref)
     if as_html:
         return _print_capture(archive, stored)
     if fmt == "json":
@@ -773,11 +735,7 @@ def show(ctx, ref: str, as_text: bool, as_html: bool, explain: bool, fmt: str) -
 
 def _print_capture(archive, stored) -> None:
     """The raw page: byte for byte into a pipe, made safe for a terminal."""
-    from newsarchive.capture import read_capture
-
-    if stored.capture is None:
-        raise Failure(f"article {stored.article.id} has no captured page")
-    page = read_capture(archive.warc_dir, stored.capture)
+    page = archive.captured(stored)
     if sys.stdout.isatty():
         from newsarchive.extract.decode import decode_html
 
@@ -799,21 +757,7 @@ def stats(ctx, fmt: str) -> None:
     Example:
       newsarchive stats --json
     """
-    from newsarchive.index.generations import live
-    from newsarchive.index.state import is_current, read_state
-
-    archive = _archive(ctx)
-    with archive.open_store() as store:
-        numbers = store.stats()
-        where = live(archive.index_dir)
-        state = read_state(where) if where else None
-        present = is_current(state, store)
-        numbers["index"] = {
-            "present": present,
-            "behind": store.last_seq() - state.seq if present else None,
-        }
-        numbers["crawls"] = store.crawl_health()
-    numbers["archive"] = str(archive.root)
+    numbers = _archive(ctx).stats()
     if fmt == "json":
         print_json(numbers)
     else:
@@ -838,21 +782,13 @@ def reindex(ctx, fmt: str) -> None:
     Example:
       newsarchive reindex
     """
-    from newsarchive.index.writer import parallel_workers, rebuild
-
     archive = _archive(ctx)
     started = time.monotonic()
-    with archive.open_store() as store:
-        total = store.count()
-        progress = _progress(total, "indexing", auto_refresh=False)
-        with archive.writer_lock("rebuilding the index"), progress as bar:
-            task = bar.add_task("index", total=total)
-            count = rebuild(
-                archive.index_dir,
-                store,
-                lambda done, _: bar.update(task, completed=done, refresh=True),
-                workers=parallel_workers(total),
-            )
+    with _progress(None, "indexing", auto_refresh=False) as bar:
+        task = bar.add_task("index", total=None)
+        count = archive.reindex(
+            lambda done, total: bar.update(task, completed=done, total=total, refresh=True)
+        )
     seconds = time.monotonic() - started
     if fmt == "json":
         print_json({"indexed": count, "seconds": round(seconds, 3)})
@@ -880,12 +816,8 @@ def doctor(ctx, repair: bool, fmt: str) -> None:
       newsarchive doctor
       newsarchive doctor --repair --json
     """
-    from newsarchive.doctor import examine
-
-    archive = _archive(ctx)
-    with archive.open_store() as store:
-        progress = (lambda check: note(f"checking {check}…")) if stderr.is_terminal else None
-        report = examine(archive, store, repair=repair, progress=progress)
+    progress = (lambda check: note(f"checking {check}…")) if stderr.is_terminal else None
+    report = _archive(ctx).check(repair=repair, progress=progress)
     if fmt == "json":
         print_json(report.to_dict())
     else:
@@ -971,11 +903,7 @@ def sites_list(ctx, source: str | None, fmt: str) -> None:
       newsarchive sites list
       newsarchive sites list harbour-herald.example --json
     """
-    archive = _archive(ctx)
-    with archive.open_store() as store:
-        known = archive.sites(store)
-        names = [_site_name(source)] if source else sorted({*store.known_sites(), *known.with_rules()})
-        records = [known.knowledge(name) for name in names]
+    records = _archive(ctx).site_knowledge(_site_name(source) if source else None)
     if fmt == "json":
         print_json(records)
     elif fmt == "jsonl":
@@ -1001,12 +929,8 @@ def sites_forget(ctx, source: str, entry: str) -> None:
       newsarchive sites forget harbour-herald.example 2fc1083f
       newsarchive sites forget harbour-herald.example date-order
     """
-    from newsarchive.dates import now_iso
-
-    archive = _archive(ctx)
     source = _site_name(source)
-    with archive.open_store() as store:
-        forgotten = archive.sites(store).forget(source, entry.strip(), now=now_iso())
+    forgotten = _archive(ctx).forget(source, entry.strip())
     stdout.print(
         f"forgot {forgotten}; `newsarchive renormalize --source {source}` applies it to stored articles"
     )
@@ -1052,20 +976,18 @@ def export(ctx, query, source, author, since, until, fmt: str, output: str) -> N
       newsarchive export --format csv -o archive.csv
       newsarchive export 'title:election' --since 2024 > election.jsonl
     """
-    from newsarchive.exporting import write_records
-
     archive = _archive(ctx)
     request = _request(" ".join(query), source, author, since, until, sort="newest", limit=0)
-    with archive.open_store() as store:
-        if output == "-":
-            count = write_records(archive.index_dir, store, request, fmt, sys.stdout)
-        else:
-            try:
-                stream = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115 (with below)
-            except OSError as error:
-                raise BadInput(f"cannot write {output}: {error.strerror}") from None
-            with stream:
-                count = write_records(archive.index_dir, store, request, fmt, stream)
+    if output == "-":
+        count = archive.export(request, fmt, sys.stdout)
+    else:
+        archive.require()  # before the output file is made
+        try:
+            stream = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115 (with below)
+        except OSError as error:
+            raise BadInput(f"cannot write {output}: {error.strerror}") from None
+        with stream:
+            count = archive.export(request, fmt, stream)
     note(f"exported {count} articles")
 
 

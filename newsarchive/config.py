@@ -15,6 +15,8 @@ from newsarchive.errors import BadInput
 ENV_HOME = "NEWSARCHIVE_HOME"
 ENV_LOCK_TIMEOUT = "NEWSARCHIVE_LOCK_TIMEOUT"
 ENV_STORE = "NEWSARCHIVE_STORE"
+ENV_ENGINE = "NEWSARCHIVE_ENGINE"
+ENV_FRONTIER = "NEWSARCHIVE_FRONTIER"
 # How long a writer waits for another to finish before giving up: long
 # enough to outlast an incremental index update, short enough that a user
 # who started two long jobs hears about it within a minute.
@@ -27,12 +29,16 @@ class Config:
 
     `store`: the store's URL (store/__init__.py); None keeps it in the
     archive directory, as SQLite. The captures, the index and the locks
-    live in `archive_dir` whatever the store.
+    live in `archive_dir` whatever the store. `engine`: the index engine's
+    name (index/__init__.py); `frontier`: the crawl frontier's kind
+    (crawl/frontier.py).
     """
 
     archive_dir: Path
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     store: str | None = None
+    engine: str = "whoosh"
+    frontier: str = "store"
 
     @classmethod
     def load(cls, archive: str | os.PathLike | None = None) -> Config:
@@ -40,6 +46,8 @@ class Config:
             archive_dir=archive_dir(archive),
             lock_timeout=_lock_timeout(),
             store=os.environ.get(ENV_STORE) or None,
+            engine=os.environ.get(ENV_ENGINE) or "whoosh",
+            frontier=os.environ.get(ENV_FRONTIER) or "store",
         )
 
 

@@ -18,6 +18,7 @@ from newsarchive.archive import Archive
 from newsarchive.capture import read_capture, tail_problem
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, CaptureError
+from newsarchive.index.api import SearchEngine
 from newsarchive.lock import is_held
 from newsarchive.procs import process_alive
 from newsarchive.store import Store
@@ -172,9 +173,10 @@ def whole_records_end(path: Path) -> tuple[int, str | None]:
 
 
 def _index(archive: Archive, store: Store, report: Report, repair: bool) -> None:
-    from newsarchive.index.writer import catch_up, rebuild
+    from newsarchive.index.follow import catch_up
 
-    problems = index_disagreements(archive.index_dir, store)
+    engine = archive.engine(store)
+    problems = index_disagreements(engine, store)
     report.checked["index"] = store.count()
     if not problems:
         return
@@ -182,29 +184,34 @@ def _index(archive: Archive, store: Store, report: Report, repair: bool) -> None
     if repair:
         try:
             with archive.writer_lock("repairing the index"):
-                catch_up(archive.index_dir, store)
-                if index_disagreements(archive.index_dir, store):
-                    rebuild(archive.index_dir, store)
-            finding.repaired = not index_disagreements(archive.index_dir, store)
+                catch_up(engine, store)
+                if index_disagreements(engine, store):
+                    engine.rebuild()
+            finding.repaired = not index_disagreements(engine, store)
         except ArchiveBusy as busy:
             finding.problem += f" (not repaired: {busy})"
     report.findings.append(finding)
 
 
-def index_disagreements(index_root: Path, store: Store) -> list[str]:
+def index_disagreements(engine: SearchEngine, store: Store) -> list[str]:
     """How the index differs from the store, in words; [] when they agree."""
     from newsarchive.errors import IndexUnavailable
-    from newsarchive.index.search import reading
+    from newsarchive.index.api import is_current
 
     problems = []
+    state = engine.state()
+    if state is None:
+        return ["the index is missing"] if store.count() else []
+    if not is_current(engine, state, store.store_id):
+        return [
+            f"the search index is of an older format, another engine or another store;"
+            f" run `newsarchive reindex` to rebuild it with {engine.name}"
+        ]
+    behind = store.last_seq() - state.seq
+    if behind:
+        problems.append(f"the index is {behind} changes behind the store")
     try:
-        with reading(index_root, store) as (searcher, state):
-            if searcher is None:
-                return ["the index is missing"] if store.count() else []
-            behind = store.last_seq() - state.seq
-            if behind:
-                problems.append(f"the index is {behind} changes behind the store")
-            indexed = {fields["id"]: fields.get("hash") for fields in searcher.all_stored_fields()}
+        indexed = engine.entries()
     except IndexUnavailable as error:
         return [str(error)]
     stored = store.content_hashes()

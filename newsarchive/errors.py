@@ -9,6 +9,7 @@ and exit codes, so every message here should already say what to do.
     │   ├── ArchiveTooNew       made by a newer newsarchive (schema ahead)
     │   └── ArchiveBusy         another process holds the writer lock
     ├── IndexUnavailable        the search index is missing or unreadable
+    ├── NotFound                no article in the archive matches what was named
     ├── BadInput                what the user gave cannot be used
     │   ├── BadDate             a date bound that is not a date
     │   └── BadQuery            a search query that cannot be parsed
@@ -45,6 +46,10 @@ class ArchiveBusy(ArchiveError):
 
 class IndexUnavailable(NewsarchiveError):
     pass
+
+
+class NotFound(NewsarchiveError):
+    """No article in the archive matches an id, id prefix or URL."""
 
 
 class BadInput(NewsarchiveError):

@@ -5,23 +5,22 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TextIO
 
 from newsarchive.article import RECORD_FIELDS, Article
-from newsarchive.index.search import SearchRequest, matching_ids
+from newsarchive.index.api import SearchEngine, SearchRequest
 from newsarchive.store import Articles
 
 # Articles read from the store per query when exporting search matches.
 BATCH = 500
 
 
-def _articles(index_dir: Path, store: Articles, request: SearchRequest) -> Iterator[Article]:
+def _articles(engine: SearchEngine, store: Articles, request: SearchRequest) -> Iterator[Article]:
     filtered = request.query.strip() or request.source or request.author or request.since or request.until
     if not filtered:
         yield from store.iter_articles()
         return
-    ids = matching_ids(index_dir, store, request)
+    ids = engine.matching_ids(request)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         found = store.get_many(chunk)
@@ -37,13 +36,15 @@ def csv_row(record: dict) -> dict:
     return row
 
 
-def write_records(index_dir: Path, store: Articles, request: SearchRequest, fmt: str, stream: TextIO) -> int:
+def write_records(
+    engine: SearchEngine, store: Articles, request: SearchRequest, fmt: str, stream: TextIO
+) -> int:
     count = 0
     writer = None
     if fmt == "csv":
         writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS)
         writer.writeheader()
-    for article in _articles(index_dir, store, request):
+    for article in _articles(engine, store, request):
         record = article.to_dict()
         if writer:
             writer.writerow(csv_row(record))

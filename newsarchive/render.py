@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsarchive.article import Article
-from newsarchive.index.search import SearchPage
+from newsarchive.index.api import SearchPage
 from newsarchive.layout import DIM, Line, byline, results_layout, short_date
 from newsarchive.sanitize import for_terminal
 
@@ -67,7 +67,8 @@ def stats_view(stats: dict) -> Group:
         state = "up to date" if index.get("behind") == 0 else f"{index.get('behind')} changes behind"
         if not index.get("present"):
             state = "missing (run `newsarchive reindex`)"
-        summary.append(f"; index {state}", style=DIM)
+        engine = f"{index['engine']} " if index.get("engine") else ""
+        summary.append(f"; {engine}index {state}", style=DIM)
     sources = Table(title="By source", title_justify="left", show_edge=False)
     for column in ("source", "articles", "oldest", "newest", "last added"):
         sources.add_column(column, justify="right" if column == "articles" else "left")

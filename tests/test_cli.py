@@ -299,7 +299,7 @@ def test_stats_by_source_and_month(na, with_demo, shared_sample):
     assert by_source["jpost.com"]["months"] == [{"month": "2013-04", "articles": 1}]
     herald = by_source["harbour-herald.example"]
     assert herald["articles"] == 8 and sum(m["articles"] for m in herald["months"]) == 8
-    assert stats["index"] == {"present": True, "behind": 0}
+    assert stats["index"] == {"engine": "whoosh", "present": True, "behind": 0}
     assert "harbour-herald.example" in na("stats").stdout
 
 

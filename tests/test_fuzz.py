@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsarchive.errors import BadQuery, NoArticle
 from newsarchive.extract import extract_article
-from newsarchive.index.search import parse_query
+from newsarchive.index.whoosh.search import parse_query
 
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 EXAMPLES = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

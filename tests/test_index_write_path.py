@@ -27,12 +27,14 @@ from whoosh.index import create_in, open_dir
 
 from newsarchive.demo.site import article_pages
 from newsarchive.extract import extract
-from newsarchive.index.analysis import FoldedWords, reference_chain
-from newsarchive.index.codec import IndexCodec
+from newsarchive.index.follow import catch_up as follow
 from newsarchive.index.generations import live
-from newsarchive.index.schema import build_schema, document
-from newsarchive.index.search import SearchRequest, best_paragraphs, parse_query, search
-from newsarchive.index.writer import catch_up, rebuild
+from newsarchive.index.whoosh import WhooshEngine
+from newsarchive.index.whoosh.analysis import FoldedWords, reference_chain
+from newsarchive.index.whoosh.build import rebuild
+from newsarchive.index.whoosh.codec import IndexCodec
+from newsarchive.index.whoosh.schema import build_schema, document
+from newsarchive.index.whoosh.search import SearchRequest, best_paragraphs, parse_query, search
 from newsarchive.store import open_store
 
 # Words as news text has them: letters of several scripts, accents, digits,
@@ -154,7 +156,7 @@ def test_snippet_comes_from_deep_in_a_long_article(tmp_path, demo_articles):
     )
     with open_store(tmp_path / "store.sqlite3") as store:
         store.put(long, now="t0")
-        catch_up(index_dir, store)
+        follow(WhooshEngine(index_dir, store), store)
         (hit,) = search(index_dir, store, SearchRequest("quokka")).hits
     assert "quokka" in hit.snippet.text
     start, end = hit.snippet.highlights[0]
@@ -222,10 +224,10 @@ def test_segments_are_separate_files_not_compound(tmp_path, demo_articles):
     with open_store(tmp_path / "store.sqlite3") as store:
         for article in demo_articles[:4]:
             store.put(article, now="t0")
-        catch_up(index_dir, store)  # a first build
+        follow(WhooshEngine(index_dir, store), store)  # a first build
         for article in demo_articles[4:]:
             store.put(article, now="t1")
-        catch_up(index_dir, store)  # and an update
+        follow(WhooshEngine(index_dir, store), store)  # and an update
         rebuild(tmp_path / "rebuilt", store, workers=2)
     for directory in (live(index_dir), live(tmp_path / "rebuilt")):
         names = [path.name for path in directory.iterdir()]

@@ -19,9 +19,9 @@ from whoosh import query as q
 from whoosh.index import create_in
 
 from newsarchive.errors import BadQuery
-from newsarchive.index.matches import TooCostly, matching_docs
-from newsarchive.index.schema import build_schema
-from newsarchive.index.search import parse_query
+from newsarchive.index.whoosh.matches import TooCostly, matching_docs
+from newsarchive.index.whoosh.schema import build_schema
+from newsarchive.index.whoosh.search import parse_query
 
 WORDS = ["harbour", "storm", "bridge", "council", "river", "tunnel", "flood"]
 YEARS = [2014, 2015, 2016]
@@ -183,7 +183,7 @@ def test_postings_read_a_block_at_a_time_or_walked_give_the_same(tmp_path, monke
     queries = ["harbour", "storm -bridge", "river OR flood", "tun*"]
     with ix.searcher() as searcher:
         by_block = [matching_docs(searcher, parse_query(text, schema)) for text in queries]
-        monkeypatch.setattr("newsarchive.index.matches._BLOCK_PARTS", ("_not_in_this_whoosh",))
+        monkeypatch.setattr("newsarchive.index.whoosh.matches._BLOCK_PARTS", ("_not_in_this_whoosh",))
         walked = [matching_docs(searcher, parse_query(text, schema)) for text in queries]
     assert by_block == walked and all(by_block)
     ix.close()

@@ -48,7 +48,8 @@ def test_results_in_a_pipe_are_the_terminal_view_as_plain_text(na, tmp_path):
 
     from rich.console import Console
 
-    from newsarchive.index.search import SearchRequest, search
+    from newsarchive.index.api import SearchRequest
+    from newsarchive.index.whoosh.search import search
     from newsarchive.layout import plain, results_layout
     from newsarchive.render import results_view
     from newsarchive.store import open_store

@@ -1,12 +1,12 @@
 """The frontier: which discovered URLs earn a request, and what became of them.
 
 This is the seam where the crawl meets what the archive already holds. The
-embedded frontier asks the SQLite store (an article already archived is not
+frontier asks the store (an article already archived is not
 fetched again; feeds and sitemaps are fetched conditionally) and bounds
 endless listings by their URL pattern and every route by its depth.
 
-It also holds the crawl's job: every URL discovered is saved in the store
-before the page that led to it is marked done, in one transaction, and a
+It also holds the crawl's job, in a queue (crawl/queue.py; the store by
+default): every URL discovered is saved in the queue before the page that led to it is marked done, in one transaction, and a
 URL is done only when what it brought is stored (an article) or saved (the
 links of a listing, the entries of a feed or sitemap). A crawl killed at
 any moment therefore resumes with every discovered URL it had not finished
@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from newsarchive.crawl.queue import JobQueue, StoreQueue
 from newsarchive.dates import DateBound, now_iso, wall_clock
 from newsarchive.spiders.links import ARTICLE, LISTING, PAGE, SKIP, kind_of, shape
 from newsarchive.store import Queued, Store
@@ -52,6 +53,7 @@ class Frontier:
         job: str,
         scope: set[str],
         *,
+        queue: JobQueue | None = None,
         since: DateBound | None = None,
         max_per_pattern: int = MAX_LISTINGS_PER_PATTERN,
         max_index_files: int = MAX_INDEX_FILES,
@@ -62,6 +64,7 @@ class Frontier:
         self.allow = [re.compile(p) for p in allow]
         self.deny = [re.compile(p) for p in deny]
         self.store = store
+        self.queue = queue if queue is not None else StoreQueue(store)
         self.job = job
         self.scope = scope
         self.since = since
@@ -83,7 +86,7 @@ class Frontier:
 
     def load(self) -> bool:
         """Read the job a stopped crawl left; whether there was one."""
-        for url, kind, state in self.store.frontier_states(self.job):
+        for url, kind, state in self.queue.states(self.job):
             self._state[url] = state
             self._count(url, kind)
         return bool(self._state)
@@ -139,7 +142,7 @@ class Frontier:
             self._state[url] = _DONE
         found, self._unsaved = self._unsaved, []
         if found or done:
-            self.store.frontier_save(self.job, found, done)
+            self.queue.save(self.job, found, done)
         return found
 
     def done(self, url: str, outcome: str | None = None) -> None:
@@ -187,7 +190,7 @@ class Frontier:
         self.save()
         served = []
         while not served:
-            batch = self.store.frontier_next(self.job, after=self._cursor, limit=limit)
+            batch = self.queue.next(self.job, after=self._cursor, limit=limit)
             if not batch:
                 return []
             self._cursor = batch[-1].id
@@ -200,7 +203,11 @@ class Frontier:
     def pending(self) -> int:
         """URLs of the job still to fetch (saved as pending)."""
         self.save()
-        return self.store.frontier_pending(self.job)
+        return self.queue.pending(self.job)
+
+    def close(self) -> None:
+        """The job is over: the next crawl starts afresh."""
+        self.queue.close(self.job)
 
     # -- admission ---------------------------------------------------------------
 

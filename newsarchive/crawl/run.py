@@ -187,6 +187,7 @@ def run_crawls(
                     max_depth=depth_limit(settings),
                     allow=target.allow,
                     deny=target.deny,
+                    queue=archive.queue(store),
                 )
                 resumed = frontier.load()
                 context = CrawlContext(
@@ -235,13 +236,12 @@ def _finish(store, target: Target, context: CrawlContext, crawler) -> CrawlResul
         store.update_run(
             context.run_id, pages=tally.pages, new=tally.new, updated=tally.updated, errors=tally.error_count
         )
-        store.finish_run(
-            context.run_id,
-            status=result.status,
-            now=now_iso(),
-            summary=result.summary(),
-            close_job=target.name if close else None,
-        )
+        # Closed before the run is: a crawl killed in between leaves a run
+        # marked interrupted next time, never a finished job to "resume"
+        # (its listings done, the next crawl would not read them again).
+        if close:
+            frontier.close()
+        store.finish_run(context.run_id, status=result.status, now=now_iso(), summary=result.summary())
         if result.status == "ok":
             frontier.commit()
     except (NewsarchiveError, OSError):

@@ -38,24 +38,22 @@ DEMO_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
 
 
 def run_demo(flag: Path | None) -> None:
-    from newsarchive.crawl.run import Target, run_crawls
+    from newsarchive.crawl.run import Target
     from newsarchive.demo.server import SiteServer
-    from newsarchive.index.search import SearchRequest, search
+    from newsarchive.index.api import SearchRequest
     from newsarchive.render import crawl_view, results_view
 
     archive = Archive(Config.load(demo_dir(flag)))
     with SiteServer() as server:
         stdout.print(f"Serving the demo news site {server.site.site['name']} at {server.base}/", style="bold")
         stdout.print(f"$ newsarchive crawl {server.base}/", style="cyan")
-        (result,) = run_crawls(archive, [Target("demo", (server.base + "/",))], overrides=DEMO_SETTINGS)
+        (result,) = archive.crawl([Target("demo", (server.base + "/",))], overrides=DEMO_SETTINGS)
     stdout.print(crawl_view(result.summary()))
     stdout.print(f"Archived into {archive.root}\n", style="bold")
+    for query, sort in DEMO_SEARCHES:
+        stdout.print(f"$ newsarchive search '{query}' --sort {sort}", style="cyan")
+        stdout.print(results_view(archive.search(SearchRequest(query, sort=sort, limit=3))))
     with archive.open_store() as store:
-        for query, sort in DEMO_SEARCHES:
-            stdout.print(f"$ newsarchive search '{query}' --sort {sort}", style="cyan")
-            stdout.print(
-                results_view(search(archive.index_dir, store, SearchRequest(query, sort=sort, limit=3)))
-            )
         first = next(iter(store.iter_articles(batch=1)), None)
     stdout.print("Try it yourself:", style="bold")
     for command in (

@@ -1,8 +1,12 @@
-"""The index follows the store while pages are being stored.
+"""The index follows the store: catch-ups from the change log, and while
+pages are being stored, catch-ups beside the caller.
 
-Whoosh indexing is pure Python: in the process that stores it would hold
-up the crawl's reactor or the command, so catch-ups run in a worker process
-of their own (`procs`), after every few stored articles, one at a time.
+`catch_up` is the one place an index learns of the store's changes, for
+every engine: it reads the change log in batches and hands each to the
+engine's `apply`. Indexing costs CPU (Whoosh is pure Python): in the
+process that stores it would hold up the crawl's reactor or the command, so
+while pages are stored, catch-ups run in a worker process of their own
+(`procs`), after every few stored articles, one at a time.
 """
 
 from __future__ import annotations
@@ -14,9 +18,63 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsarchive import procs
+from newsarchive.index.api import Batch, Progress, SearchEngine, is_current
 
 # What the indexing worker imports once, in its fork server.
-PRELOAD = ["newsarchive.index.writer"]
+PRELOAD = ["newsarchive.index.whoosh.build", "newsarchive.index.whoosh.search", "newsarchive.store.sqlite"]
+# Changes applied per engine commit when catching up: a commit costs a
+# segment write, so batching amortizes it; the bound keeps memory flat.
+CATCH_UP_BATCH = 1000
+# A missing index with more changes than this to apply is built in bulk
+# (aside, then swapped in) rather than a batch at a time: bulk adds skip
+# the lookup a replace needs.
+BULK_FROM = 5 * CATCH_UP_BATCH
+
+
+def catch_up(engine: SearchEngine, store, progress: Progress | None = None) -> int:
+    """Apply the store's changes since the index's last. A missing index is
+    first made live empty, so searches answer (with what is indexed so far)
+    from then on; a large backlog is then built aside in bulk, and an index
+    of another format, engine or store is rebuilt aside while it keeps
+    answering. Returns the number of articles indexed or removed. Call
+    with the archive's writer lock held."""
+    state = engine.state()
+    if state is None:
+        engine.create_empty()
+        state = engine.state()
+    applied = 0
+    if not is_current(engine, state, store.store_id) or (state.seq == 0 and store.last_seq() > BULK_FROM):
+        applied = engine.rebuild(progress, lean=True)
+        state = engine.state()
+    seq = state.seq
+    total = store.last_seq() - seq
+    caught = 0
+    while changes := store.changes_since(seq, limit=CATCH_UP_BATCH):
+        # An article changed twice in one batch is applied once: the store
+        # holds only its latest version anyway.
+        ids = list(dict.fromkeys(change.article_id for change in changes))
+        articles = store.get_many(ids)
+        seq = changes[-1].seq
+        batch = Batch(seq, [articles[i] for i in ids if i in articles], [i for i in ids if i not in articles])
+        engine.apply(batch)
+        caught += len(changes)
+        if progress:
+            progress(caught, max(total, caught))
+    return applied + caught
+
+
+def catch_up_locked(engine: SearchEngine, store, lock_path: Path, *, wait: float, purpose: str) -> str | None:
+    """`catch_up` under the archive's writer lock, waiting `wait` seconds
+    for it; the reason it could not run (the lock's holder), or None."""
+    from newsarchive.errors import ArchiveBusy
+    from newsarchive.lock import WriterLock
+
+    try:
+        with WriterLock(lock_path, timeout=wait, purpose=purpose):
+            catch_up(engine, store)
+    except ArchiveBusy as busy:
+        return str(busy)
+    return None
 
 
 @dataclass(frozen=True)
@@ -46,13 +104,17 @@ def indexing_worker() -> Executor:
     return procs.pool(1, PRELOAD, name="index")
 
 
-def index_archive(store_url: str, lock_path: Path, index_dir: Path, wait: float, purpose: str) -> str | None:
+def index_archive(
+    store_url: str, lock_path: Path, index_dir: Path, engine: str, wait: float, purpose: str
+) -> str | None:
     """`catch_up_locked` in a worker, with a store connection of its own."""
-    from newsarchive.index.writer import catch_up_locked
+    from newsarchive.index import open_engine
     from newsarchive.store import open_store
 
     with open_store(store_url) as store:
-        return catch_up_locked(index_dir, store, lock_path, wait=wait, purpose=purpose)
+        return catch_up_locked(
+            open_engine(engine, index_dir, store), store, lock_path, wait=wait, purpose=purpose
+        )
 
 
 class IndexFollower:
@@ -63,7 +125,7 @@ class IndexFollower:
     work runs beside the caller, who goes on storing."""
 
     def __init__(self, archive, pace: Pace, *, purpose: str):
-        self._paths = (archive.store_url, archive.lock_path, archive.index_dir)
+        self._paths = (archive.store_url, archive.lock_path, archive.index_dir, archive.config.engine)
         self._purpose = purpose
         self._every, self._interval, self._wait = pace.every, pace.interval, pace.wait
         self._worker: Executor | None = None

@@ -1,7 +1,6 @@
-"""The index's state file: which store it follows, and how far.
+"""An index's state file: which store it follows, how far, which engine.
 
-Kept apart from the writer so that a search, which only reads it, does
-not import the write path.
+Kept apart from the engines so that `stats` reads it without loading one.
 """
 
 from __future__ import annotations
@@ -9,24 +8,19 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import NamedTuple
 
-from newsarchive.index.schema import INDEX_FORMAT
+from newsarchive.index.api import IndexState
 
 STATE_FILE = "newsarchive-index.json"
-
-
-class IndexState(NamedTuple):
-    format: int
-    store_id: str
-    seq: int
 
 
 def read_state(index_dir: Path) -> IndexState | None:
     try:
         data = json.loads((index_dir / STATE_FILE).read_text(encoding="utf-8"))
-        return IndexState(int(data["format"]), str(data["store_id"]), int(data["seq"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        # Indexes from before the engine seam are Whoosh's.
+        engine = str(data.get("engine", "whoosh"))
+        return IndexState(int(data["format"]), str(data["store_id"]), int(data["seq"]), engine)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -34,8 +28,3 @@ def write_state(index_dir: Path, state: IndexState) -> None:
     tmp = index_dir / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(state._asdict()), encoding="utf-8")
     os.replace(tmp, index_dir / STATE_FILE)
-
-
-def is_current(state: IndexState | None, store) -> bool:
-    """Whether an index with this state can be caught up (rather than rebuilt)."""
-    return state is not None and state.format == INDEX_FORMAT and state.store_id == store.store_id

@@ -9,12 +9,10 @@ pass tests/contracts/test_store_contract.py.
 
 from __future__ import annotations
 
-import importlib
 import os
-from importlib.metadata import entry_points
 from pathlib import Path
 
-from newsarchive.errors import BadInput
+from newsarchive import registry
 from newsarchive.store.api import (
     Articles,
     Capture,
@@ -62,12 +60,7 @@ def store_url(target: str | os.PathLike) -> str:
 def backend(url: str) -> type:
     """The class that opens stores of `url`'s scheme."""
     scheme = url.split("://", 1)[0]
-    known = dict(BACKENDS)
-    known.update((point.name, point.value) for point in entry_points(group="newsarchive.stores"))
-    if scheme not in known:
-        raise BadInput(f"no store backend for {scheme!r} (in {url!r}); known: {', '.join(sorted(known))}")
-    module, _, name = known[scheme].partition(":")
-    return getattr(importlib.import_module(module), name)
+    return registry.load("store backend for the scheme", scheme, BACKENDS, "newsarchive.stores")
 
 
 def open_store(target: str | os.PathLike) -> Store:

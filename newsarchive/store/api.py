@@ -116,7 +116,8 @@ class ChangeLog(Protocol):
 
 
 class CrawlState(Protocol):
-    """What crawls know of URLs and payloads, and the resumable frontier."""
+    """What crawls know of URLs and payloads, and the resumable frontier
+    (the queue of crawl/queue.py's "store" kind)."""
 
     def is_archived(self, url: str) -> bool: ...
 
@@ -156,6 +157,8 @@ class CrawlState(Protocol):
 
     def frontier_jobs(self) -> dict[str, int]: ...
 
+    def frontier_close(self, job: str) -> None: ...
+
 
 class RunLog(Protocol):
     """One row per crawl run: what `runs` and `stats` show."""
@@ -164,9 +167,7 @@ class RunLog(Protocol):
 
     def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None: ...
 
-    def finish_run(
-        self, run_id: int, *, status: str, now: str, summary: dict, close_job: str | None = None
-    ) -> None: ...
+    def finish_run(self, run_id: int, *, status: str, now: str, summary: dict) -> None: ...
 
     def interrupt_stale_runs(self, source: str, alive: Callable[[int], bool], *, now: str) -> int: ...
 

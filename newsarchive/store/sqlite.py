@@ -390,6 +390,10 @@ class SQLiteStore:
         )
         return dict(rows.fetchall())
 
+    def frontier_close(self, job: str) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM frontier WHERE job = ?", (job,))
+
     def start_run(self, source: str, *, pid: int, now: str) -> int:
         with self._transaction():
             return self._db.execute(
@@ -404,18 +408,13 @@ class SQLiteStore:
                 (pages, new, updated, errors, run_id),
             )
 
-    def finish_run(
-        self, run_id: int, *, status: str, now: str, summary: dict, close_job: str | None = None
-    ) -> None:
-        """Record how a run ended; `close_job` also forgets that job's
-        frontier, in the same transaction (the next crawl starts afresh)."""
+    def finish_run(self, run_id: int, *, status: str, now: str, summary: dict) -> None:
+        """Record how a run ended."""
         with self._transaction():
             self._db.execute(
                 "UPDATE runs SET status = ?, finished = ?, summary = ? WHERE id = ?",
                 (status, now, json.dumps(summary, ensure_ascii=False), run_id),
             )
-            if close_job is not None:
-                self._db.execute("DELETE FROM frontier WHERE job = ?", (close_job,))
 
     def interrupt_stale_runs(self, source: str, alive: Callable[[int], bool], *, now: str) -> int:
         """Mark runs left "running" by a process that is gone as interrupted."""
@@ -433,7 +432,6 @@ class SQLiteStore:
         """Per crawled source: its runs, how the last went, and how many of
         the last ten did not end well."""
         health = []
-        pending = self.frontier_jobs()
         for (source,) in self._db.execute("SELECT DISTINCT source FROM runs ORDER BY source").fetchall():
             recent = self.runs(source=source, limit=10)
             last = recent[0]
@@ -449,7 +447,6 @@ class SQLiteStore:
                     "troubled_of_last_10": sum(
                         r["status"] in ("failed", "interrupted", "incomplete") for r in recent
                     ),
-                    "pending": pending.get(source, 0),  # found, not fetched yet: the next crawl resumes
                 }
             )
         return health

@@ -3,6 +3,10 @@ have, and the contract suites must catch every one of them."""
 
 from __future__ import annotations
 
+from newsarchive.crawl.queue import FRONTIERS, StoreQueue
+from newsarchive.index import ENGINES
+from newsarchive.index.api import Batch, SearchPage, SearchRequest
+from newsarchive.index.whoosh import WhooshEngine
 from newsarchive.store import BACKENDS
 from newsarchive.store.sqlite import SQLiteStore, path_of
 
@@ -73,8 +77,88 @@ STORES = {
 }
 
 
+# -- index engines -------------------------------------------------------------
+
+
+class KeepsDeleted(WhooshEngine):
+    """Never drops an article the store deleted."""
+
+    def apply(self, batch: Batch) -> None:
+        super().apply(Batch(batch.seq, batch.put, []))
+
+
+class PageTotal(WhooshEngine):
+    """Reports the hits on the page as the total."""
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        page = super().search(request)
+        return page._replace(total=len(page.hits))
+
+
+class ForgetsHowFar(WhooshEngine):
+    """Applies changes but never records how far it got."""
+
+    def apply(self, batch: Batch) -> None:
+        state = self.state()
+        super().apply(Batch(state.seq if state else 0, batch.put, batch.delete))
+
+
+ENGINE_DOUBLES = {
+    key: f"{__name__}:{double.__name__}"
+    for key, double in (
+        ("keeps-deleted", KeepsDeleted),
+        ("page-total", PageTotal),
+        ("forgets-how-far", ForgetsHowFar),
+    )
+}
+
+
+# -- frontier queues -------------------------------------------------------------
+
+
+class NewestFirst(StoreQueue):
+    """Serves the newest discoveries first (a stack, not a queue)."""
+
+    def next(self, job, *, after, limit):
+        pending = [q for q in self.store.frontier_next(job, after=0, limit=1_000_000) if q.id > after]
+        return sorted(pending, key=lambda q: -q.id)[:limit]
+
+
+class LeavesClosedJobs(StoreQueue):
+    """Never forgets a finished job."""
+
+    def close(self, job):
+        pass
+
+
+class SavesFindsLater(StoreQueue):
+    """Marks pages done at once but keeps what they found for later: a
+    crawl killed in between never resumes those."""
+
+    def __init__(self, store):
+        super().__init__(store)
+        self.held = []
+
+    def save(self, job, found, done=()):
+        found = list(found)
+        super().save(job, self.held, done)
+        self.held = found
+
+
+QUEUE_DOUBLES = {
+    key: f"{__name__}:{double.__name__}"
+    for key, double in (
+        ("newest-first", NewestFirst),
+        ("leaves-closed-jobs", LeavesClosedJobs),
+        ("saves-finds-later", SavesFindsLater),
+    )
+}
+
+
 def register() -> None:
     BACKENDS.update(STORES)
+    ENGINES.update(ENGINE_DOUBLES)
+    FRONTIERS.update(QUEUE_DOUBLES)
     import stores
 
     for scheme in STORES:

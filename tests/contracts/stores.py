@@ -1,14 +1,11 @@
 """Which store backends the store contract runs against, and how to make a
 fresh, empty store of each.
 
-`NEWSARCHIVE_CONTRACT_STORES` (comma-separated names) narrows the list; the
-deliberately broken doubles of tests/contracts/doubles.py are chosen that
-way by test_contracts_catch_broken_backends.py.
+`NEWSARCHIVE_CONTRACT_STORES` narrows the list (see chosen.py).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from newsarchive.store import BACKENDS
@@ -25,10 +22,6 @@ FRESH = {"sqlite": _sqlite}
 
 
 def chosen() -> list[str]:
-    names = os.environ.get("NEWSARCHIVE_CONTRACT_STORES")
-    if not names:
-        return sorted(BACKENDS)
-    import doubles
+    import chosen
 
-    doubles.register()
-    return names.split(",")
+    return chosen.chosen("NEWSARCHIVE_CONTRACT_STORES", BACKENDS)

@@ -16,6 +16,8 @@ HERE = Path(__file__).parent
 # (suite, the variable that chooses its backends, the broken doubles)
 SEAMS = [
     ("test_store_contract.py", "NEWSARCHIVE_CONTRACT_STORES", sorted(doubles.STORES)),
+    ("test_engine_contract.py", "NEWSARCHIVE_CONTRACT_ENGINES", sorted(doubles.ENGINE_DOUBLES)),
+    ("test_frontier_contract.py", "NEWSARCHIVE_CONTRACT_FRONTIERS", sorted(doubles.QUEUE_DOUBLES)),
 ]
 
 

@@ -218,13 +218,14 @@ def test_frontier_keeps_what_a_page_found_with_the_page_done(store):
     assert store.frontier_pending("other") == 0
 
 
-def test_a_finished_run_closes_its_job(store):
+def test_runs_are_recorded_and_a_closed_job_is_gone(store):
     run = store.start_run("news", pid=123, now="t1")
     store.frontier_save("news", [Queued("https://news.example/", "listing", 0)])
     store.update_run(run, pages=3, new=2, updated=1, errors=0)
     (row,) = store.runs()
     assert (row["source"], row["status"], row["pages"], row["new"]) == ("news", "running", 3, 2)
-    store.finish_run(run, status="ok", now="t2", summary={"pages": 3}, close_job="news")
+    store.frontier_close("news")
+    store.finish_run(run, status="ok", now="t2", summary={"pages": 3})
     (row,) = store.runs(source="news")
     assert (row["status"], row["finished"], row["summary"]) == ("ok", "t2", {"pages": 3})
     assert store.frontier_jobs() == {} and store.frontier_pending("news") == 0

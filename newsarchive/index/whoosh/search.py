@@ -1,4 +1,4 @@
-"""Answer queries from the index; everything shown comes from the store.
+"""Answer queries from a Whoosh index; everything shown comes from the store.
 
 Query language (Whoosh's, with the fields users know): words are ANDed and
 stemmed (``trained`` finds "training"), ``"exact phrases"``, ``AND``,
@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
 from whoosh import collectors, qparser, sorting
 from whoosh import query as q
@@ -23,18 +21,17 @@ from whoosh.index import EmptyIndexError, open_dir
 from whoosh.query import NullQuery
 
 from newsarchive.article import Article
-from newsarchive.dates import DateBound
 from newsarchive.errors import BadQuery, IndexUnavailable
-from newsarchive.index import fixes  # noqa: F401  (corrects Whoosh's AND NOT)
-from newsarchive.index.analysis import fold, fold_and_stem
+from newsarchive.index.api import SORTS, Hit, IndexState, SearchPage, SearchRequest, Snippet
 from newsarchive.index.generations import live
-from newsarchive.index.matches import TooCostly, matching_docs
-from newsarchive.index.schema import DEFAULT_FIELDS, QUERY_FIELDS, build_schema
-from newsarchive.index.state import IndexState, is_current, read_state
+from newsarchive.index.state import read_state
+from newsarchive.index.whoosh import fixes  # noqa: F401  (corrects Whoosh's AND NOT)
+from newsarchive.index.whoosh.analysis import fold, fold_and_stem
+from newsarchive.index.whoosh.matches import TooCostly, matching_docs
+from newsarchive.index.whoosh.schema import DEFAULT_FIELDS, INDEX_FORMAT, QUERY_FIELDS, build_schema
 from newsarchive.store import Store
 from newsarchive.urls import source_of
 
-SORTS = ("relevance", "newest", "oldest")
 # Field names users may also type, mapped to the index's own.
 FIELD_ALIASES = {
     "tag": ["tags", "keyword", "keywords"],
@@ -64,37 +61,15 @@ EXACT_COUNT_LIMIT = 10_000
 _OPEN_ATTEMPTS = 5
 
 
-class SearchRequest(NamedTuple):
-    query: str
-    source: str | None = None
-    author: str | None = None
-    since: DateBound | None = None
-    until: DateBound | None = None
-    sort: str = "relevance"
-    limit: int = 10
-    offset: int = 0
-
-
-class Snippet(NamedTuple):
-    """A piece of text with the spans (start, end) of the matched words."""
-
-    text: str
-    highlights: tuple[tuple[int, int], ...] = ()
-
-
-class Hit(NamedTuple):
-    article: Article
-    score: float | None
-    snippet: Snippet
-
-
-class SearchPage(NamedTuple):
-    request: SearchRequest
-    total: int
-    hits: Sequence[Hit] = ()
-    behind: int = 0  # changes the index has not applied yet
-    exact: bool = True  # False: `total` is Whoosh's estimate (see EXACT_COUNT_LIMIT)
-    indexed: bool = True  # False: there is no index yet (a first build is under way)
+def current(state: IndexState | None, store_id: str) -> bool:
+    """Whether an index with this state is Whoosh's of today's format for
+    this store (else it is rebuilt, never read wrongly)."""
+    return (
+        state is not None
+        and state.engine == "whoosh"
+        and state.format == INDEX_FORMAT
+        and state.store_id == store_id
+    )
 
 
 def parse_query(text: str, schema=None):
@@ -182,7 +157,7 @@ def _open(index_root: Path, store: Store):
         state = read_state(where) if where else None
         if state is None:
             return None
-        if not is_current(state, store):
+        if not current(state, store.store_id):
             raise IndexUnavailable(
                 f"the search index in {index_root} is of an older format or built for another store;"
                 " run `newsarchive reindex` to rebuild it"
@@ -238,6 +213,14 @@ def matching_ids(index_root: Path, store: Store, request: SearchRequest) -> list
             return []
         results = searcher.search(query, limit=None, filter=allowed, sortedby=_sort(request))
         return [hit["id"] for hit in results]
+
+
+def entries(index_root: Path, store: Store) -> dict[str, str]:
+    """Indexed id -> content hash prefix, for `doctor`."""
+    with reading(index_root, store) as (searcher, _):
+        if searcher is None:
+            return {}
+        return {fields["id"]: fields.get("hash") for fields in searcher.all_stored_fields()}
 
 
 def _allowed(searcher, request: SearchRequest, schema) -> set[int] | None:

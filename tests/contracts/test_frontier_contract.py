@@ -1,24 +1,37 @@
-"""The crawl frontier on a real store: what a killed crawl leaves is exactly
-what its resume needs."""
+"""What every frontier queue kind must do: what a killed crawl leaves is
+exactly what its resume needs.
+
+Runs the crawl's frontier over each registered queue kind (chosen.py)
+on a real store; a new kind passes this file unchanged.
+"""
 
 from __future__ import annotations
 
 import pytest
+from chosen import chosen
 
 from newsarchive.crawl.frontier import LOOP, Frontier
-from newsarchive.store import open_store
+from newsarchive.crawl.queue import FRONTIERS, open_queue
+from newsarchive.store import Queued, open_store
 
 SITE = "https://news.example"
 
 
+@pytest.fixture(params=chosen("NEWSARCHIVE_CONTRACT_FRONTIERS", FRONTIERS))
+def kind(request):
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path):
+def store(tmp_path, kind):
     with open_store(tmp_path / "store.sqlite3") as store:
+        store.queue_kind = kind
         yield store
 
 
 def frontier(store, **options) -> Frontier:
-    made = Frontier(store, "news", {"news.example"}, **options)
+    queue = open_queue(store.queue_kind, store)
+    made = Frontier(store, "news", {"news.example"}, queue=queue, **options)
     made.load()
     made.open()
     return made
@@ -101,3 +114,21 @@ def test_a_missed_page_is_done_and_counted(store):
     first.miss(listing.url, listing.kind, "http 503")
     assert first.missed == {"listing: http 503": 1}
     assert first.pending() == 0
+
+
+def test_the_queue_serves_in_discovery_order_and_forgets_closed_jobs(store):
+    queue = open_queue(store.queue_kind, store)
+    entries = [Queued(f"{SITE}/{n}", "article", 1, {"n": n}) for n in range(5)]
+    queue.save("news", entries[:3])
+    queue.save("news", entries[3:], [(entries[0].url, "new")])
+    queue.save("other", [Queued(f"{SITE}/x", "listing", 0)])
+    served = queue.next("news", after=0, limit=2)
+    assert [(q.url, q.hints) for q in served] == [(entries[1].url, {"n": 1}), (entries[2].url, {"n": 2})]
+    rest = queue.next("news", after=served[-1].id, limit=10)
+    assert [q.url for q in rest] == [entries[3].url, entries[4].url]
+    assert queue.pending("news") == 4 and queue.jobs() == {"news": 4, "other": 1}
+    states = dict((url, state) for url, _, state in queue.states("news"))
+    assert states[entries[0].url] == "done" and states[entries[4].url] == "pending"
+    queue.close("news")
+    assert queue.pending("news") == 0 and queue.jobs() == {"other": 1}
+    assert list(queue.states("news")) == [] and queue.next("news", after=0, limit=10) == []

@@ -17,7 +17,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions, tokens
 from whoosh.system import pack_uint
 
-from newsarchive.index.analysis import WORD, FoldedWords, fold, fold_and_stem
+from newsarchive.index.whoosh.analysis import WORD, FoldedWords, fold, fold_and_stem
 
 
 class IndexCodec(W3Codec):

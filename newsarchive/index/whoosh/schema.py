@@ -15,13 +15,15 @@ from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
 
 from newsarchive.article import Article
 from newsarchive.dates import utc, wall_clock
-from newsarchive.index.analysis import LIST_SEPARATOR, ValueGapFilter, listed_names, stemmed_words, words
-from newsarchive.index.codec import with_position_postings
-
-# Bump when the schema or an analyzer changes: an index with another format
-# is rebuilt from the store instead of being read wrongly. (3: the one-pass
-# analyzer; same terms, but the old pickled chain kept old indexes slow.)
-INDEX_FORMAT = 3
+from newsarchive.index.whoosh import INDEX_FORMAT  # noqa: F401  (the format of this schema)
+from newsarchive.index.whoosh.analysis import (
+    LIST_SEPARATOR,
+    ValueGapFilter,
+    listed_names,
+    stemmed_words,
+    words,
+)
+from newsarchive.index.whoosh.codec import with_position_postings
 
 # Indexes of format 2 pickled the filter under this name; kept so that one
 # can still be opened (by `doctor`) before it is rebuilt.

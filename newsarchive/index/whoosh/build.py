@@ -1,11 +1,12 @@
-"""Keep the index following the store.
+"""Write a Whoosh index: apply a batch of changes, or rebuild from the store.
 
-The index remembers the last change sequence number it applied (in a small
-state file beside Whoosh's own); `catch_up` applies the store's later
-changes, `rebuild` makes a new index from the whole store and swaps it in.
-Both hold the archive's writer lock, so there is one index writer at a time
-and readers are never disturbed: Whoosh commits atomically, and a rebuild
-is built aside as a new generation and swapped in (generations.py).
+The index remembers the last change sequence number it applied (in the
+state file beside Whoosh's own); `apply` commits a batch and then moves
+it, `rebuild` makes a new index from the whole store and swaps it in. The
+caller (index/follow.py) holds the archive's writer lock, so there is one
+index writer at a time and readers are never disturbed: Whoosh commits
+atomically, and a rebuild is built aside as a new generation and swapped
+in (generations.py).
 
 Applying a change is idempotent (replace by id, or delete by id), so a
 process killed between a Whoosh commit and the state file just re-applies a
@@ -22,24 +23,18 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from newsarchive import procs
-from newsarchive.index.codec import IndexCodec
+from newsarchive.errors import IndexUnavailable
+from newsarchive.index.api import Batch, IndexState, Progress
 from newsarchive.index.generations import begin, live, publish
-from newsarchive.index.schema import INDEX_FORMAT, build_schema, document
-from newsarchive.index.state import IndexState, is_current, read_state, write_state
+from newsarchive.index.state import read_state, write_state
+from newsarchive.index.whoosh.codec import IndexCodec
+from newsarchive.index.whoosh.schema import INDEX_FORMAT, build_schema, document
 from newsarchive.store import Store
 
-# Changes applied per Whoosh commit when catching up: a commit costs a
-# segment write, so batching amortizes it; the bound keeps memory flat.
-CATCH_UP_BATCH = 1000
-# A missing index with more changes than this to apply is built in bulk
-# (aside, then swapped in) rather than a batch at a time: bulk adds skip
-# the lookup a replace needs.
-BULK_FROM = 5 * CATCH_UP_BATCH
 # Memory for a catch-up writer's posting pool before it spills to disk: a
 # crawl's index worker stays small beside the crawl.
 CATCH_UP_LIMIT_MB = 8
@@ -61,84 +56,48 @@ SEGMENT_OPTIONS = {"codec": IndexCodec(), "compound": False}
 # foreign process could hold Whoosh's.
 WHOOSH_LOCK_TIMEOUT = 10.0
 
-Progress = Callable[[int, int], None]
 
-
-def catch_up(index_root: Path, store: Store, progress: Progress | None = None) -> int:
-    """Apply the store's changes since the index's last. A missing index is
-    first made live empty, so searches answer (with what is indexed so far)
-    from then on; a large backlog is then built aside in bulk, and an index
-    of another format or store is rebuilt aside while it keeps answering.
-    Returns the number of articles indexed or removed. Call with the
-    archive's writer lock held."""
-    from whoosh.index import open_dir
-
-    where = live(index_root)
-    state = read_state(where) if where else None
-    if state is None or not _openable(where):
-        where, state = _publish_empty(index_root, store)
-    applied = 0
-    if not is_current(state, store) or (state.seq == 0 and store.last_seq() > BULK_FROM):
-        applied = rebuild(index_root, store, progress, limit_mb=CATCH_UP_LIMIT_MB)
-        where = live(index_root)
-        state = read_state(where)
-    ix = open_dir(str(where))
-    total = store.last_seq() - state.seq
-    caught = 0
-    try:
-        while changes := store.changes_since(state.seq, limit=CATCH_UP_BATCH):
-            # An article changed twice in one batch is applied once: Whoosh
-            # cannot replace a document added in the same commit, and the
-            # store holds only its latest version anyway.
-            ids = list(dict.fromkeys(change.article_id for change in changes))
-            articles = store.get_many(ids)
-            writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, limitmb=CATCH_UP_LIMIT_MB, **SEGMENT_OPTIONS)
-            try:
-                for article_id in ids:
-                    article = articles.get(article_id)
-                    if article is None:
-                        writer.delete_by_term("id", article_id)
-                    else:
-                        writer.update_document(**document(article))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            state = IndexState(state.format, state.store_id, changes[-1].seq)
-            write_state(where, state)
-            caught += len(changes)
-            if progress:
-                progress(caught, max(total, caught))
-    finally:
-        ix.close()
-    return applied + caught
-
-
-def _publish_empty(index_root: Path, store: Store) -> tuple[Path, IndexState]:
+def create_empty(index_root: Path, store: Store) -> None:
     """A new empty index made live at once (it takes milliseconds)."""
     from whoosh.index import create_in
 
     building = begin(index_root)
     create_in(str(building), build_schema()).close()
-    state = IndexState(INDEX_FORMAT, store.store_id, 0)
-    write_state(building, state)
-    return publish(index_root, building), state
+    write_state(building, IndexState(INDEX_FORMAT, store.store_id, 0, "whoosh"))
+    publish(index_root, building)
 
 
-def catch_up_locked(
-    index_root: Path, store: Store, lock_path: Path, *, wait: float, purpose: str
-) -> str | None:
-    """`catch_up` under the archive's writer lock, waiting `wait` seconds
-    for it; the reason it could not run (the lock's holder), or None."""
-    from newsarchive.errors import ArchiveBusy
-    from newsarchive.lock import WriterLock
+def apply(index_root: Path, store: Store, batch: Batch) -> None:
+    """One batch in one Whoosh commit, then the state file. A process killed
+    in between re-applies the batch next time, which changes nothing
+    (replace by id, delete by id)."""
+    from whoosh.index import open_dir
 
+    where = live(index_root)
+    state = read_state(where) if where else None
+    if state is None:
+        raise IndexUnavailable(f"there is no index in {index_root} to apply changes to")
+    ix = open_dir(str(where))
     try:
-        with WriterLock(lock_path, timeout=wait, purpose=purpose):
-            catch_up(index_root, store)
-    except ArchiveBusy as busy:
-        return str(busy)
-    return None
+        writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, limitmb=CATCH_UP_LIMIT_MB, **SEGMENT_OPTIONS)
+        try:
+            for article_id in batch.delete:
+                writer.delete_by_term("id", article_id)
+            for article in batch.put:
+                writer.update_document(**document(article))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    finally:
+        ix.close()
+    write_state(where, state._replace(seq=batch.seq))
+
+
+def usable(index_root: Path) -> bool:
+    """Whether the live index's files can be opened."""
+    where = live(index_root)
+    return where is not None and _openable(where)
 
 
 def parallel_workers(articles: int) -> int:
@@ -154,7 +113,7 @@ def rebuild(
     progress: Progress | None = None,
     *,
     workers: int = 1,
-    limit_mb: int = REBUILD_LIMIT_MB,
+    lean: bool = False,
 ) -> int:
     """Build a new index from the whole store beside the old one, then swap
     it in, with `workers` processes (see `parallel_workers`; only from a
@@ -168,7 +127,7 @@ def rebuild(
     total = store.count()
     building = begin(index_root)
     ix = create_in(str(building), build_schema())
-    options = {"limitmb": limit_mb, **SEGMENT_OPTIONS}
+    options = {"limitmb": CATCH_UP_LIMIT_MB if lean else REBUILD_LIMIT_MB, **SEGMENT_OPTIONS}
     if workers > 1:
         options.update(procs=workers, multisegment=True)
     done = 0
@@ -188,7 +147,7 @@ def rebuild(
             shutil.rmtree(building, ignore_errors=True)
             raise
     ix.close()
-    write_state(building, IndexState(INDEX_FORMAT, store.store_id, seq))
+    write_state(building, IndexState(INDEX_FORMAT, store.store_id, seq, "whoosh"))
     publish(index_root, building)
     if progress:
         progress(done, total)

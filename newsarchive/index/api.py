@@ -1,0 +1,133 @@
+"""What a search engine does for the archive, and the records of a search.
+
+An engine is derived from the store: it indexes articles by id, answers
+queries with ids, and reads every shown value (titles, snippets' text) from
+the store. It follows the store's change log through `apply`, and can be
+rebuilt from it at any time (`rebuild` builds aside and swaps in, so
+readers never see a half-built index). The query language is the one
+`newsarchive search --help` documents, whatever the engine.
+
+The built-in engine is Whoosh (index/whoosh/); another registers under its
+name (index/__init__.py) and must pass tests/contracts/test_engine_contract.py.
+Engines raise only domain errors: BadQuery for a query that cannot be
+answered, IndexUnavailable for an index that cannot be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+from newsarchive.article import Article
+from newsarchive.dates import DateBound
+
+SORTS = ("relevance", "newest", "oldest")
+
+# Called with (done, total) while an engine indexes many articles.
+Progress = Callable[[int, int], None]
+
+
+class SearchRequest(NamedTuple):
+    query: str
+    source: str | None = None
+    author: str | None = None
+    since: DateBound | None = None
+    until: DateBound | None = None
+    sort: str = "relevance"
+    limit: int = 10
+    offset: int = 0
+
+
+class Snippet(NamedTuple):
+    """A piece of text with the spans (start, end) of the matched words."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+class Hit(NamedTuple):
+    article: Article
+    score: float | None  # None when sorted by date
+    snippet: Snippet
+
+
+class SearchPage(NamedTuple):
+    request: SearchRequest
+    total: int
+    hits: Sequence[Hit] = ()
+    behind: int = 0  # changes the index has not applied yet
+    exact: bool = True  # False: `total` is the engine's estimate
+    indexed: bool = True  # False: there is no index yet (a first build is under way)
+
+
+class IndexState(NamedTuple):
+    """Which store an index follows, how far, and in what format."""
+
+    format: int
+    store_id: str
+    seq: int
+    engine: str = "whoosh"
+
+
+@dataclass
+class Batch:
+    """Changes to apply in one commit: articles to (re)index, ids to drop,
+    and the change sequence number the index has then reached."""
+
+    seq: int
+    put: list[Article] = field(default_factory=list)
+    delete: list[str] = field(default_factory=list)
+
+
+class SearchEngine(Protocol):
+    """An index of the archive's articles. Made with (index directory,
+    store); every method may be called from a new process at any time."""
+
+    name: str  # its registered name
+    format: int  # bumped when what it writes changes: an older index is rebuilt
+
+    def state(self) -> IndexState | None:
+        """The live index's state; None when there is no usable index."""
+        ...
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """One page of hits, each with its article and a highlighted snippet."""
+        ...
+
+    def matching_ids(self, request: SearchRequest) -> list[str]:
+        """Every match's id, in the requested order."""
+        ...
+
+    def create_empty(self) -> None:
+        """Make an empty index live (searches answer from then on)."""
+        ...
+
+    def apply(self, batch: Batch) -> None:
+        """Index and drop in one commit, and record `batch.seq`. Idempotent:
+        a batch applied again (after a crash) changes nothing."""
+        ...
+
+    def rebuild(self, progress: Progress | None = None, *, workers: int = 1, lean: bool = False) -> int:
+        """Index the whole store aside, then swap it in; the number indexed.
+        `lean` asks for little memory (it runs beside a crawl)."""
+        ...
+
+    def parallel_workers(self, articles: int) -> int:
+        """Processes worth using to rebuild this many articles (1: none)."""
+        ...
+
+    def entries(self) -> dict[str, str]:
+        """Indexed article id -> the content hash prefix it was indexed at
+        (what `doctor` compares with the store)."""
+        ...
+
+
+def is_current(engine: SearchEngine, state: IndexState | None, store_id: str) -> bool:
+    """Whether an index with this state can be caught up (not rebuilt)."""
+    return (
+        state is not None
+        and state.engine == engine.name
+        and state.format == engine.format
+        and state.store_id == store_id
+    )
