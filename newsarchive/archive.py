@@ -20,12 +20,12 @@ from newsarchive.lock import WriterLock
 from newsarchive.store import Store, open_store, store_exists, store_url
 
 if TYPE_CHECKING:
+    from newsarchive.capture.importer import ImportTally
     from newsarchive.crawl.queue import JobQueue
     from newsarchive.crawl.run import CrawlResult
     from newsarchive.dates import DateBound
     from newsarchive.doctor import Report
     from newsarchive.index.api import SearchEngine, SearchPage, SearchRequest
-    from newsarchive.warcimport import ImportTally
 
 
 class Archive:
@@ -57,8 +57,8 @@ class Archive:
     def sites(self, store: Store):
         """Site knowledge for ingesting pages: the user's rules from
         sources.toml, and what the store has learnt."""
-        from newsarchive.sites import Sites
-        from newsarchive.sources import load_sources
+        from newsarchive.sites.knowledge import Sites
+        from newsarchive.sites.sources import load_sources
 
         return Sites(store, load_sources(self.sources_path))
 
@@ -99,7 +99,7 @@ class Archive:
     def add(self, pages, *, each=None) -> IntakeReport:
         """Take saved pages (`pipeline.Page`) into the archive, the index
         following; `each` is called with every outcome as it comes."""
-        from newsarchive.capture import CaptureWriter
+        from newsarchive.capture.warc import CaptureWriter
 
         with self.open_store(create=True) as store, CaptureWriter(self.warc_dir) as captures:
             report = self._intake(store, captures, pages, each, purpose="adding")
@@ -108,8 +108,8 @@ class Archive:
     def import_warcs(self, paths, *, each=None, progress=None) -> tuple[IntakeReport, ImportTally]:
         """Take the HTML responses of WARC files (e.g. CC-NEWS) into the
         archive; `progress` is called with the bytes read so far."""
-        from newsarchive.capture import CaptureWriter
-        from newsarchive.warcimport import ImportTally, warc_pages
+        from newsarchive.capture.importer import ImportTally, warc_pages
+        from newsarchive.capture.warc import CaptureWriter
 
         tally = ImportTally()
         with self.open_store(create=True) as store, CaptureWriter(self.warc_dir) as captures:
@@ -144,7 +144,7 @@ class Archive:
         article)."""
         from collections import Counter
 
-        from newsarchive.capture import read_capture
+        from newsarchive.capture.warc import read_capture
         from newsarchive.dates import now_iso
         from newsarchive.errors import CaptureError
         from newsarchive.extract import extract_article
@@ -199,7 +199,7 @@ class Archive:
         Runs Scrapy's engine in this process (once per process: Twisted's
         reactor cannot restart)."""
         from newsarchive.crawl.run import Target, resolve_targets, run_crawls
-        from newsarchive.sources import load_sources
+        from newsarchive.sites.sources import load_sources
 
         named = tuple(t for t in targets if isinstance(t, str))
         chosen = [t for t in targets if isinstance(t, Target)]
@@ -221,7 +221,7 @@ class Archive:
         due next and how many articles the archive holds of it."""
         from datetime import datetime
 
-        from newsarchive.sources import load_sources
+        from newsarchive.sites.sources import load_sources
 
         listed = load_sources(self.sources_path)
         store = self.open_store() if self.exists() else None
@@ -286,7 +286,7 @@ class Archive:
     def export(self, request: SearchRequest, fmt: str, stream) -> int:
         """Write the matching articles (all with an empty request) to
         `stream` as "jsonl" or "csv"; the number written."""
-        from newsarchive.exporting import write_records
+        from newsarchive.export import write_records
 
         with self.open_store() as store:
             return write_records(self.engine(store), store, request, fmt, stream)
@@ -302,7 +302,7 @@ class Archive:
 
     def captured(self, stored):
         """The page a stored article was read from, as it was archived."""
-        from newsarchive.capture import read_capture
+        from newsarchive.capture.warc import read_capture
 
         if stored.capture is None:
             raise NotFound(f"article {stored.article.id} has no captured page")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsarchive.archive import Archive
-from newsarchive.capture import read_capture, tail_problem
+from newsarchive.capture.warc import read_capture, tail_problem
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, CaptureError
 from newsarchive.index.api import SearchEngine

@@ -23,6 +23,9 @@ and exit codes, so every message here should already say what to do.
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class NewsarchiveError(Exception):
     """Base of every error newsarchive raises on purpose."""
@@ -104,3 +107,41 @@ class NoArticle(NewsarchiveError):
     def __reduce__(self):
         """Crosses process boundaries whole (an extraction worker's answer)."""
         return NoArticle, (self.reason, str(self), self.partial)
+
+
+# -- the disk under the archive ------------------------------------------------
+#
+# A full disk, a read-only mount or a failing device reach newsarchive as
+# OSErrors from deep inside a library; every write is a transaction or an
+# append, so what was stored before stays. Each backend (store, WARC writer,
+# index engine) maps such a failure with these, once, where it meets it.
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def disk_error(error: OSError, root: Path) -> StorageError | None:
+    """The domain error for `error` when it is the archive's disk failing,
+    else None (the error is something else and should surface as it is)."""
+    if error.errno in _FULL:
+        return full(root)
+    if error.errno in _READ_ONLY:
+        return read_only(root)
+    if error.errno == errno.EIO:
+        return StorageDamaged(
+            f"the disk under {root} failed ({error.strerror}); check it, then run `newsarchive doctor`"
+        )
+    return None
+
+
+def full(root: Path) -> StorageFull:
+    return StorageFull(
+        f"the disk holding the archive ({root}) is full: free some space and run the command again;"
+        " everything stored before this point is kept"
+    )
+
+
+def read_only(root: Path) -> StorageReadOnly:
+    return StorageReadOnly(
+        f"the archive at {root} is read-only: make it writable, or choose another with --archive DIR"
+    )

@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 
 from newsarchive import procs
 from newsarchive.article import Article
-from newsarchive.capture import Capture, CaptureWriter, Exchange, payload_digest
+from newsarchive.capture.warc import Capture, CaptureWriter, Exchange, payload_digest
 from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle
-from newsarchive.sites import Sites
+from newsarchive.sites.knowledge import Sites
 from newsarchive.store import Articles
 
 # At most this many extraction processes: past it, the reactor (one core)

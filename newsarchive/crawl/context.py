@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from newsarchive.archive import Archive
-from newsarchive.capture import CaptureWriter
+from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.frontier import Frontier
 from newsarchive.pipeline import Extraction
-from newsarchive.sites import Sites
+from newsarchive.sites.knowledge import Sites
 from newsarchive.store import Store
 
 

@@ -15,7 +15,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from newsarchive.capture import Exchange, payload_digest
+from newsarchive.capture.warc import Exchange, payload_digest
 from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
 from newsarchive.errors import CaptureError

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from newsarchive.archive import Archive
-from newsarchive.capture import CaptureWriter
+from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
 from newsarchive.crawl.settings import crawl_settings, depth_limit
@@ -33,7 +33,7 @@ from newsarchive.errors import BadInput, NewsarchiveError
 from newsarchive.lock import WriterLock
 from newsarchive.pipeline import Extraction
 from newsarchive.procs import process_alive
-from newsarchive.sources import Source
+from newsarchive.sites.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
 
 # Spider close reasons that are a budget the user set: the crawl stopped

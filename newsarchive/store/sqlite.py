@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newsarchive import boilerplate, storage
+from newsarchive import boilerplate, errors
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
 from newsarchive.errors import (
     ArchiveBusy,
@@ -715,14 +715,14 @@ class SQLiteStore:
 def _storage_error(error: BaseException, root: Path) -> NewsarchiveError | None:
     """SQLite's and the disk's failures as domain errors, else None."""
     if isinstance(error, OSError):
-        return storage.disk_error(error, root)
+        return errors.disk_error(error, root)
     if not isinstance(error, sqlite3.DatabaseError):
         return None
     text = str(error).lower()
     if "full" in text:
-        return storage.full(root)
+        return errors.full(root)
     if "readonly" in text or "read-only" in text:
-        return storage.read_only(root)
+        return errors.read_only(root)
     if "malformed" in text or "not a database" in text:
         return StorageDamaged(
             f"the store in {root} is damaged ({error}); run `newsarchive doctor` to see what can be saved"

@@ -101,3 +101,20 @@ def print_records(records: list[dict], fmt: str, view) -> None:
         print_jsonl(records)
     else:
         stdout.print(view(records))
+
+
+def progress_bar(total: int | None, label: str, *, auto_refresh: bool = True):
+    """A progress bar on stderr when it is a terminal. Without auto-refresh
+    it runs no thread (the caller refreshes), which a command that forks needs."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr.get(),
+        transient=True,
+        auto_refresh=auto_refresh,
+        disable=(total is not None and total < 2) or not stderr.is_terminal,
+    )

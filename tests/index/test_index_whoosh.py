@@ -104,7 +104,7 @@ def test_totals_past_the_counting_limit_are_estimates(indexed, monkeypatch):
     monkeypatch.setattr("newsarchive.index.whoosh.search.EXACT_COUNT_LIMIT", 2)
     estimated = engine.search(SearchRequest('"of the"', limit=1))
     assert not estimated.exact and estimated.total >= exact.total
-    from newsarchive.layout import plain, results_layout
+    from newsarchive.cli.lines import plain, results_layout
 
     assert f"of about {estimated.total:,} results" in plain(results_layout(estimated))
     few = engine.search(SearchRequest('"storm surge"', limit=1))

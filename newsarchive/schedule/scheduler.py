@@ -27,7 +27,7 @@ from newsarchive import procs
 from newsarchive.archive import Archive
 from newsarchive.lock import is_held
 from newsarchive.sanitize import for_terminal
-from newsarchive.sources import Source, load_sources
+from newsarchive.sites.sources import Source, load_sources
 
 # Seconds between two looks at what is due.
 TICK = 0.5

@@ -48,10 +48,10 @@ def test_results_in_a_pipe_are_the_terminal_view_as_plain_text(na, tmp_path):
 
     from rich.console import Console
 
+    from newsarchive.cli.lines import plain, results_layout
+    from newsarchive.cli.views import results_view
     from newsarchive.index.api import SearchRequest
     from newsarchive.index.whoosh.search import search
-    from newsarchive.layout import plain, results_layout
-    from newsarchive.render import results_view
     from newsarchive.store import open_store
 
     na("add", *(str(p) for p in sorted(PAGES.glob("*.html")) if p.name != "section-page.html"))

@@ -8,11 +8,11 @@ import sqlite3
 import pytest
 
 from newsarchive.archive import Archive
-from newsarchive.capture import CaptureWriter
+from newsarchive.capture.warc import CaptureWriter
 from newsarchive.config import Config
 from newsarchive.demo.site import article_page, site_data
 from newsarchive.pipeline import Intake, Page
-from newsarchive.sites import Sites
+from newsarchive.sites.knowledge import Sites
 from newsarchive.store import open_store
 from newsarchive.store.sqlite_schema import MIGRATIONS
 

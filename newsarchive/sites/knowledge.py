@@ -19,7 +19,7 @@ from newsarchive.article import Article
 from newsarchive.boilerplate import strip
 from newsarchive.errors import BadInput
 from newsarchive.extract.knowledge import NO_RULES, SiteRules
-from newsarchive.sources import Source
+from newsarchive.sites.sources import Source
 from newsarchive.store import Store
 from newsarchive.urls import is_web_url, source_of
 

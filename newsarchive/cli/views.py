@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from newsarchive.article import Article
+from newsarchive.cli.lines import DIM, Line, byline, results_layout, short_date
 from newsarchive.index.api import SearchPage
-from newsarchive.layout import DIM, Line, byline, results_layout, short_date
 from newsarchive.sanitize import for_terminal
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsarchive.capture import Exchange, tail_problem
+from newsarchive.capture.warc import Exchange, tail_problem
 from newsarchive.pipeline import Page
 from newsarchive.spiders.links import LISTING, SKIP, kind_of
 from newsarchive.store import CrawlState

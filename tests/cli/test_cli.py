@@ -333,7 +333,7 @@ def test_export_jsonl_csv_and_query(na, with_demo, tmp_path):
 def test_every_command_has_help_with_an_example_and_a_readme_entry(na):
     from newsarchive.cli import cli
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     listing = na("-h").stdout
     for command in cli.commands:
         assert command in listing

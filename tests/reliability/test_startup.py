@@ -42,7 +42,7 @@ def test_every_code_directory_is_a_package_that_gets_installed():
 
     from setuptools import find_packages
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     found = set(find_packages(str(root), exclude=["tests*", "bench*"]))
     code_dirs = {
         ".".join(path.parent.relative_to(root).parts)

@@ -212,7 +212,7 @@ class _GzipMember:
 
 
 def _explain(error: OSError, directory: Path, what: str) -> str:
-    from newsarchive.storage import disk_error
+    from newsarchive.errors import disk_error
 
     known = disk_error(error, directory.parent)
     return str(known) if known else f"{what}: {error.strerror}"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATASET = ROOT.parent / "shared" / "datasets" / "article-extraction"
 FLOOR = ROOT / "bench" / "extraction-floor.json"
 METADATA_FLOOR = ROOT / "bench" / "metadata-floor.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from newsarchive.capture import CaptureWriter, payload_digest, read_capture
+from newsarchive.capture.warc import CaptureWriter, payload_digest, read_capture
 from newsarchive.errors import CaptureError
 from newsarchive.store import Capture
 
