@@ -20,12 +20,20 @@ from newsarchive.lock import WriterLock
 from newsarchive.store import Store, open_store, store_exists, store_url
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import TextIO
+
     from newsarchive.capture.importer import ImportTally
+    from newsarchive.capture.warc import CapturedPage, CaptureWriter
     from newsarchive.crawl.queue import JobQueue
-    from newsarchive.crawl.run import CrawlResult
+    from newsarchive.crawl.run import CrawlResult, Target
     from newsarchive.dates import DateBound
     from newsarchive.doctor import Report
-    from newsarchive.index.api import SearchEngine, SearchPage, SearchRequest
+    from newsarchive.index.api import Progress, SearchEngine, SearchPage, SearchRequest
+    from newsarchive.page import Page
+    from newsarchive.pipeline import Outcome
+    from newsarchive.sites.knowledge import Sites
+    from newsarchive.store import StoredArticle
 
 
 class Archive:
@@ -54,7 +62,7 @@ class Archive:
     def sources_path(self) -> Path:
         return self.root / "sources.toml"
 
-    def sites(self, store: Store):
+    def sites(self, store: Store) -> Sites:
         """Site knowledge for ingesting pages: the user's rules from
         sources.toml, and what the store has learnt."""
         from newsarchive.sites.knowledge import Sites
@@ -96,8 +104,8 @@ class Archive:
 
     # -- operations: pages into the archive ----------------------------------------
 
-    def add(self, pages, *, each=None) -> IntakeReport:
-        """Take saved pages (`pipeline.Page`) into the archive, the index
+    def add(self, pages: Iterable[Page], *, each: Callable[[Outcome], None] | None = None) -> IntakeReport:
+        """Take saved pages (`page.Page`) into the archive, the index
         following; `each` is called with every outcome as it comes."""
         from newsarchive.capture.warc import CaptureWriter
 
@@ -105,7 +113,13 @@ class Archive:
             report = self._intake(store, captures, pages, each, purpose="adding")
         return report
 
-    def import_warcs(self, paths, *, each=None, progress=None) -> tuple[IntakeReport, ImportTally]:
+    def import_warcs(
+        self,
+        paths: Iterable[Path],
+        *,
+        each: Callable[[Outcome], None] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[IntakeReport, ImportTally]:
         """Take the HTML responses of WARC files (e.g. CC-NEWS) into the
         archive; `progress` is called with the bytes read so far."""
         from newsarchive.capture.importer import ImportTally, warc_pages
@@ -117,7 +131,15 @@ class Archive:
             report = self._intake(store, captures, pages, each, purpose="importing")
         return report, tally
 
-    def _intake(self, store, captures, pages, each, *, purpose: str) -> IntakeReport:
+    def _intake(
+        self,
+        store: Store,
+        captures: CaptureWriter,
+        pages: Iterable[Page],
+        each: Callable[[Outcome], None] | None,
+        *,
+        purpose: str,
+    ) -> IntakeReport:
         from newsarchive.index.follow import PAGES_PACE, IndexFollower
         from newsarchive.pipeline import Intake
 
@@ -135,7 +157,9 @@ class Archive:
             follower.close()
         return IntakeReport(outcomes, dict(sites.learnt), dict(sites.cleaned), self.catch_up(store))
 
-    def renormalize(self, *, source: str | None = None, progress=None) -> RenormalizeReport:
+    def renormalize(
+        self, *, source: str | None = None, progress: Progress | None = None
+    ) -> RenormalizeReport:
         """Re-read stored articles (of one source) from their captures with
         today's extractor, rules and learnt boilerplate; updates only what
         changed, as the same version, and indexes the changes. Counts by
@@ -148,7 +172,8 @@ class Archive:
         from newsarchive.dates import now_iso
         from newsarchive.errors import CaptureError
         from newsarchive.extract import extract_article
-        from newsarchive.pipeline import Intake, Page
+        from newsarchive.page import Page
+        from newsarchive.pipeline import Intake
 
         with self.open_store() as store:
             if source and not store.count(source=source):
@@ -187,7 +212,7 @@ class Archive:
 
     def crawl(
         self,
-        targets,
+        targets: Sequence[str | Target],
         *,
         max_pages: int | None = None,
         max_articles: int | None = None,
@@ -262,7 +287,7 @@ class Archive:
         with self.open_store() as store:
             return self.sites(store).forget(source, entry, now=now_iso())
 
-    def check(self, *, repair: bool = False, progress=None) -> Report:
+    def check(self, *, repair: bool = False, progress: Callable[[str], None] | None = None) -> Report:
         """Whether the store, the captures and the index agree; `repair`
         mends what can be mended (nothing stored is lost)."""
         from newsarchive.doctor import examine
@@ -283,7 +308,7 @@ class Archive:
         with self.open_store() as store:
             return self.engine(store).search(request)
 
-    def export(self, request: SearchRequest, fmt: str, stream) -> int:
+    def export(self, request: SearchRequest, fmt: str, stream: TextIO) -> int:
         """Write the matching articles (all with an empty request) to
         `stream` as "jsonl" or "csv"; the number written."""
         from newsarchive.export import write_records
@@ -291,7 +316,7 @@ class Archive:
         with self.open_store() as store:
             return write_records(self.engine(store), store, request, fmt, stream)
 
-    def show(self, ref: str):
+    def show(self, ref: str) -> StoredArticle:
         """The stored article an id, id prefix or URL names (`StoredArticle`)."""
         with self.open_store() as store:
             article_id = store.resolve(ref)
@@ -300,7 +325,7 @@ class Archive:
             raise NotFound(f"no article in the archive matches {ref!r}; find it with `newsarchive search`")
         return stored
 
-    def captured(self, stored):
+    def captured(self, stored: StoredArticle) -> CapturedPage:
         """The page a stored article was read from, as it was archived."""
         from newsarchive.capture.warc import read_capture
 
@@ -320,7 +345,7 @@ class Archive:
             return None
         return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
 
-    def reindex(self, progress=None) -> int:
+    def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the index from the store aside and swap it in (searches
         keep answering meanwhile); the number of articles indexed.
         `progress` is called with (done, total)."""

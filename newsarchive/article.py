@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 # Scripts written without spaces between words (Chinese, Japanese kana,
 # Thai, Lao, Burmese, Khmer): there every character counts as a word, as
@@ -81,7 +82,7 @@ class Article:
     @classmethod
     def from_dict(cls, data: dict) -> Article:
         """Rebuild an article from its record (derived fields are recomputed)."""
-        kwargs = {f.name: data.get(f.name) for f in fields(cls) if f.name not in _DERIVED}
+        kwargs: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls) if f.name not in _DERIVED}
         kwargs["provenance"] = dict(data.get("provenance") or {})
         kwargs["authors"] = tuple(data.get("authors") or ())
         kwargs["tags"] = tuple(data.get("tags") or ())

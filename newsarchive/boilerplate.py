@@ -41,7 +41,7 @@ def learnable(paragraph: str) -> bool:
 
 def paragraph_prints(text: str) -> dict[str, str]:
     """{fingerprint: paragraph} of the paragraphs of a text that may be learnt."""
-    prints = {}
+    prints: dict[str, str] = {}
     for paragraph in text.split("\n\n"):
         if learnable(paragraph):
             prints.setdefault(fingerprint(paragraph), paragraph)

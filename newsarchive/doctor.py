@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from newsarchive.archive import Archive
 from newsarchive.capture.warc import read_capture, tail_problem
 from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, CaptureError
@@ -22,6 +22,9 @@ from newsarchive.index.api import SearchEngine
 from newsarchive.lock import is_held
 from newsarchive.procs import process_alive
 from newsarchive.store import Store
+
+if TYPE_CHECKING:
+    from newsarchive.archive import Archive
 
 Progress = Callable[[str], None]
 

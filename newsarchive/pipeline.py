@@ -31,9 +31,10 @@ from dataclasses import dataclass, replace
 
 from newsarchive import procs
 from newsarchive.article import Article
-from newsarchive.capture.warc import Capture, CaptureWriter, Exchange, payload_digest
+from newsarchive.capture.warc import Capture, CaptureWriter, payload_digest
 from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle
+from newsarchive.page import Page
 from newsarchive.sites.knowledge import Sites
 from newsarchive.store import Articles
 
@@ -53,22 +54,6 @@ PRELOAD = ["newsarchive.extract"]
 LEARN_EVERY = 100
 
 Extracted = Article | NoArticle
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page to take into the archive: its bytes and what is known about
-    where it came from."""
-
-    name: str  # what the user calls it: a file name, "-", a URL
-    body: bytes
-    url: str | None = None
-    content_type: str | None = None
-    unreadable: str | None = None  # why the bytes could not be had, if so
-    http: Exchange | None = None  # the HTTP response it came in, when known
-    fetched: str | None = None  # when it was captured, if not now
-    capture: Capture | None = None  # where its bytes are kept already (a crawl captures every response)
-    hints: dict | None = None  # what a feed or sitemap said of it
 
 
 @dataclass(frozen=True)
@@ -157,9 +142,13 @@ class Intake:
         if page.capture is not None or self.captures is None:
             return page.capture
         known = self.store.capture_of(article.id)
-        if known is not None and known[1] is not None:
+        if known is not None:
             stored_hash, capture = known
-            if capture.digest == payload_digest(page.body) or stored_hash == article.content_hash:
+            if (
+                capture is not None
+                and capture.digest == payload_digest(page.body)
+                or stored_hash == article.content_hash
+            ):
                 return None
         if page.http is not None:
             return self.captures.write_exchange(page.http, with_request=False)

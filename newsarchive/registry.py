@@ -5,11 +5,12 @@ seams each keep one table)."""
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from newsarchive.errors import BadInput
 
 
-def load(what: str, name: str, builtin: dict[str, str], group: str) -> type:
+def load(what: str, name: str, builtin: dict[str, str], group: str) -> Any:
     """The class registered as `name` ("module:attribute" in `builtin`, or
     an entry point of `group`); BadInput naming the known ones otherwise."""
     known = dict(builtin)

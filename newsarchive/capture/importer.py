@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsarchive.capture.warc import Exchange, tail_problem
-from newsarchive.pipeline import Page
-from newsarchive.spiders.links import LISTING, SKIP, kind_of
+from newsarchive.page import Page
 from newsarchive.store import CrawlState
+from newsarchive.urls import LISTING, SKIP, kind_of
 
 # Read at most this much of one record's payload: past it, it is no article.
 MAX_PAYLOAD_BYTES = 15 * 1024 * 1024

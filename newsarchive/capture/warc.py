@@ -20,10 +20,14 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from newsarchive import __version__
 from newsarchive.errors import CaptureError
 from newsarchive.store import Capture
+
+if TYPE_CHECKING:
+    from warcio.warcwriter import WARCWriter
 
 # The size the WARC standard's annex suggests for a file: 1 GB.
 MAX_WARC_BYTES = 1_000_000_000
@@ -56,8 +60,8 @@ class CaptureWriter:
     def __init__(self, directory: Path, *, max_bytes: int = MAX_WARC_BYTES):
         self.directory = directory
         self.max_bytes = max_bytes
-        self._file = None
-        self._writer = None
+        self._file: BinaryIO | None = None
+        self._writer: WARCWriter | None = None
         self._name = ""
         self._serial = 0
         self._stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
@@ -135,6 +139,7 @@ class CaptureWriter:
         return capture
 
     def _append(self, record, payload: bytes) -> Capture:
+        assert self._file is not None and self._writer is not None  # opened by _current()
         offset = self._file.tell()
         try:
             self._writer.write_record(record)

@@ -14,8 +14,12 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _width(stream) -> int | None:
@@ -31,9 +35,9 @@ class _LazyConsole:
 
     def __init__(self, *, to_stderr: bool):
         self._to_stderr = to_stderr
-        self._console = None
+        self._console: Console | None = None
 
-    def get(self):
+    def get(self) -> Console:
         """The Console itself (for rich objects that take one)."""
         if self._console is None:
             from rich.console import Console

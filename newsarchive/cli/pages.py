@@ -123,7 +123,7 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
       newsarchive add story.html --url https://example.com/2024/05/story
       newsarchive add ~/saved-pages/
     """
-    from newsarchive.pipeline import Page
+    from newsarchive.page import Page
 
     paths = _expand(files)
     check_url(url)

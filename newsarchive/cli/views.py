@@ -7,7 +7,7 @@ hidden in a headline can reach the terminal.
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -94,7 +94,7 @@ def stats_view(stats: dict) -> Group:
             row["last_status"], str(row["last_errors"]), str(row["troubled_of_last_10"]),
             str(row.get("pending", 0)),
         )  # fmt: skip
-    parts = [summary]
+    parts: list[RenderableType] = [summary]
     if stats["sources"]:
         parts += [Text(""), sources, Text(""), months]
     if stats.get("crawls"):
@@ -155,7 +155,7 @@ def crawl_view(summary: dict) -> Group:
         + (", resumed" if summary["resumed"] else "")
         + ")"
     )
-    lines = [head]
+    lines: list[RenderableType] = [head]
     if summary["status"] != "ok" and summary.get("reason"):
         style = "yellow" if summary["status"] in ("incomplete", "interrupted") else "red"
         lines.append(Padding(_t(summary["reason"], style), (0, 0, 0, 2), expand=False))
@@ -212,7 +212,7 @@ def doctor_view(report, repair: bool) -> Group:
     checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
     if not report.findings:
         return Group(Text(f"All agree ({checked})."))
-    lines = []
+    lines: list[RenderableType] = []
     for finding in report.findings:
         mark = "mended" if finding.repaired else "problem"
         line = Text(f"{mark:>8}  ", style="green" if finding.repaired else "yellow")
@@ -231,7 +231,7 @@ def sites_view(records: list[dict]) -> Group | Text:
     """Per site: its rules, its learnt date order and boilerplate."""
     if not records:
         return Text("Nothing learnt about any site yet, and no rules in sources.toml.")
-    parts = []
+    parts: list[RenderableType] = []
     for record in records:
         parts.append(_t(record["source"], "bold"))
         order = record["date_order"]

@@ -9,13 +9,16 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from newsarchive.archive import Archive
 from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.frontier import Frontier
 from newsarchive.pipeline import Extraction
 from newsarchive.sites.knowledge import Sites
 from newsarchive.store import Store
+
+if TYPE_CHECKING:
+    from newsarchive.archive import Archive
 
 
 @dataclass

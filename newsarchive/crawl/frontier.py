@@ -22,9 +22,9 @@ from collections import Counter
 
 from newsarchive.crawl.queue import JobQueue, StoreQueue
 from newsarchive.dates import DateBound, now_iso, wall_clock
-from newsarchive.spiders.links import ARTICLE, LISTING, PAGE, SKIP, kind_of, shape
+from newsarchive.spiders.meta import LOOP
 from newsarchive.store import Queued, Store
-from newsarchive.urls import canonicalize, source_of
+from newsarchive.urls import ARTICLE, LISTING, PAGE, SKIP, canonicalize, kind_of, shape, source_of
 
 # Listing pages of one URL pattern (a calendar's days, a section's pages)
 # visited per crawl: enough to reach a month of a busy section's archive
@@ -41,9 +41,6 @@ CONDITIONAL_KINDS = ("feed", "sitemap")
 INDEX_KINDS = ("sitemap", "feed", LISTING)
 
 _PENDING, _SERVED, _DONE = "pending", "served", "done"
-# Why a redirect is not followed when it leads to an address the crawl has
-# met already: a loop, or a detour to a page it has (or will have).
-LOOP = "redirect loop or repeat"
 
 
 class Frontier:
@@ -188,7 +185,7 @@ class Frontier:
         if not self._open:
             return []
         self.save()
-        served = []
+        served: list[Queued] = []
         while not served:
             batch = self.queue.next(self.job, after=self._cursor, limit=limit)
             if not batch:

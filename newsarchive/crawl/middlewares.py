@@ -1,4 +1,4 @@
-"""Downloader middlewares: staying on the site, manners, and capture.
+"""Downloader middlewares: staying on the site, robots.txt, manners, and capture.
 
 Each is a thin adapter: it builds itself from the crawler, reads the crawl
 context the spider carries, and calls library code.
@@ -12,13 +12,18 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 
 from newsarchive.capture.warc import Exchange, payload_digest
 from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
 from newsarchive.errors import CaptureError
+from newsarchive.spiders.meta import ForbiddenByRobots, NotCaptured, Offsite
 
 # The longest Retry-After honoured; a server asking for more is asked again
 # after this, by the retry middleware's normal course.
@@ -31,8 +36,49 @@ class ScopeMiddleware(CrawlComponent):
 
     def process_request(self, request: Request):
         if not self.context.frontier.in_scope(request.url):
-            raise IgnoreRequest(f"offsite: {urlsplit(request.url).hostname}")
+            raise Offsite(f"offsite: {urlsplit(request.url).hostname}")
         return None
+
+
+class RobotsMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt rules, read from the spider's own robots.txt
+    request, so each site's robots.txt is fetched once per crawl. (Scrapy's
+    middleware would fetch it again beside the spider's, which reads its
+    Sitemap and Crawl-delay lines.) A host the spider did not ask about is
+    looked up the usual way."""
+
+    async def robot_parser(self, request: Request):
+        if request.meta.get("kind") == "robots":  # the spider's own: never blocked
+            return None
+        return await super().robot_parser(request)
+
+    def process_request_2(self, rp, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            raise ForbiddenByRobots(f"forbidden by robots.txt: {request.url}") from None
+
+    def process_response(self, request: Request, response: Response):
+        if request.meta.get("kind") == "robots" and not 300 <= response.status < 400:
+            # Rules only from a robots.txt that was served; none (404, an
+            # error page) allows everything, as the standard says.
+            self._learn(request, response.body if 200 <= response.status < 300 else b"")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception):
+        if request.meta.get("kind") == "robots":
+            self._learn(request, b"")  # none to be had: every page is allowed
+        return None
+
+    def _learn(self, request: Request, body: bytes) -> None:
+        parser = build_from_crawler(self._parserimpl, self.crawler, body)
+        # The host asked (a redirect may have moved it) and the one served.
+        hosts = {urlparse_cached(request).netloc, urlsplit(request.meta.get("root", "")).netloc} - {""}
+        for host in hosts:
+            waiting = self._parsers.get(host)
+            self._parsers[host] = parser
+            if isinstance(waiting, Deferred):
+                waiting.callback(parser)
 
 
 class PolitenessMiddleware(CrawlComponent):
@@ -57,7 +103,7 @@ class PolitenessMiddleware(CrawlComponent):
         slots = self.crawler.engine.downloader.slots
         key = request.meta.get("download_slot")
         slot = slots.get(key) if key else None
-        if slot is None:
+        if key is None or slot is None:
             return response
         floor = self.context.crawl_delays.get(urlsplit(request.url).hostname or "", 0.0)
         wait = _retry_after(response) if response.status in (429, 503) else None
@@ -94,7 +140,7 @@ class CaptureMiddleware(CrawlComponent):
             self._capture(request, response)
         except CaptureError as error:
             self.stop_crawl(str(error))
-            raise IgnoreRequest(f"not captured: {error}") from None
+            raise NotCaptured(f"not captured: {error}") from None
         return response
 
     def _capture(self, request: Request, response: Response) -> None:

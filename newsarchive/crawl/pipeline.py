@@ -18,11 +18,23 @@ from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle, StorageError
 from newsarchive.index.follow import CRAWL_PACE, IndexFollower
-from newsarchive.pipeline import Intake, Page
+from newsarchive.page import Page
+from newsarchive.pipeline import Intake
 
 # Pages between two updates of the run's row (what `runs` shows while a
 # crawl runs).
 RUN_ROW_EVERY = 10
+
+
+class NotAnArticle(DropItem):
+    """The page holds no article (a listing, a teaser, an error page, ...);
+    Scrapy's stats count these as item_dropped_reasons_count/NotAnArticle,
+    the crawl's summary by reason."""
+
+
+class Unstorable(DropItem):
+    """The archive refused the article (its disk is full or read-only): the
+    crawl stops."""
 
 
 class ArchivePipeline(CrawlComponent):
@@ -56,12 +68,12 @@ class ArchivePipeline(CrawlComponent):
             outcome = self.intake.take(page, extracted)
         except StorageError as error:
             self.stop_crawl(str(error))
-            raise DropItem(str(error)) from None
+            raise Unstorable(str(error)) from None
         if isinstance(extracted, NoArticle):
             context.tally.not_articles[outcome.reason] += 1
             context.frontier.fetched(url, item["kind"], item["status"], reason=outcome.reason)
             context.frontier.done(queued.url, outcome.reason)
-            return {"url": url, "status": "skipped", "reason": outcome.reason}
+            raise NotAnArticle(f"{url}: {outcome.reason}", log_level="DEBUG")
         setattr(context.tally, outcome.status, getattr(context.tally, outcome.status) + 1)
         if outcome.access != "free":
             context.tally.notes[f"{outcome.access} (teaser kept)"] += 1

@@ -22,8 +22,8 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from newsarchive.archive import Archive
 from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
@@ -35,6 +35,9 @@ from newsarchive.pipeline import Extraction
 from newsarchive.procs import process_alive
 from newsarchive.sites.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
+
+if TYPE_CHECKING:
+    from newsarchive.archive import Archive
 
 # Spider close reasons that are a budget the user set: the crawl stopped
 # on purpose, with what it found still to fetch.
@@ -263,7 +266,7 @@ def verdict(reason: str, pending: int, missed: dict[str, int]) -> tuple[str, str
         return "incomplete", f"{pending} pages found were not fetched; the next crawl resumes them"
     if missed:
         count = sum(missed.values())
-        worst = max(missed, key=missed.get)
+        worst = max(missed, key=lambda reason: missed[reason])
         return (
             "incomplete",
             f"{count} pages could not be fetched or read ({worst}); the next crawl asks again",

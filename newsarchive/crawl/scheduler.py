@@ -19,14 +19,9 @@ from collections import deque
 
 from scrapy import Request
 
-from newsarchive.crawl.frontier import LOOP
+from newsarchive.spiders.meta import LOOP, QUEUED, WAKE
 from newsarchive.store import Queued
 from newsarchive.urls import canonicalize
-
-# Meta key naming the frontier entry a request fetches.
-QUEUED = "queued"
-# Meta key of a request that only wakes the engine: something new is queued.
-WAKE = "wake"
 
 
 class FrontierScheduler:

@@ -52,6 +52,9 @@ DEFAULTS = {
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         "newsarchive.crawl.middlewares.ScopeMiddleware": 60,
+        # In Scrapy's own middleware's place: one robots.txt request per site.
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "newsarchive.crawl.middlewares.RobotsMiddleware": 100,
         "newsarchive.crawl.middlewares.PolitenessMiddleware": 980,
         "newsarchive.crawl.middlewares.CaptureMiddleware": 990,
     },

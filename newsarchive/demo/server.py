@@ -44,7 +44,7 @@ class SiteServer:
         self._httpd = _Server(("127.0.0.1", port), _handler(self))
         self._httpd.daemon_threads = True
         host, bound = self._httpd.server_address[:2]
-        base = f"http://{host}:{bound}"
+        base = f"http://{host!s}:{bound}"
         self.site = (
             site(base) if site else NewsSite(base, layout=layout, faults=faults, crawl_delay=crawl_delay)
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from newsarchive.sanitize import clean_line
 
@@ -18,7 +19,7 @@ from newsarchive.sanitize import clean_line
 # (token-shingle F1): favor_precision 0.961 > include_comments=False 0.955 >
 # defaults 0.946. Comments are never part of the article. (Links are not
 # asked for: with them trafilatura splits paragraphs around inline links.)
-TRAFILATURA_OPTIONS = dict(
+TRAFILATURA_OPTIONS: dict[str, Any] = dict(
     favor_precision=True,
     include_comments=False,
     include_tables=True,
@@ -79,7 +80,7 @@ def trafilatura_body(source, url: str | None):
     import trafilatura
 
     document = trafilatura.bare_extraction(source, url=url, **TRAFILATURA_OPTIONS)
-    return document.body if document is not None else None
+    return getattr(document, "body", None)  # a Document (as_dict is off), or None
 
 
 def blocks_from_body(body) -> list[Block]:

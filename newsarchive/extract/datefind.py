@@ -146,12 +146,13 @@ def choose_date(candidates: list[tuple[str, str]], evidence: DateEvidence) -> tu
     if _precision(value) == 1:
         timed = next((p for p in evidence.dateline if p.time and p.day.isoformat() == value), None)
         if timed is not None:
-            value = normalize_date(timed.iso(), evidence.rules_zone)
+            value = normalize_date(timed.iso(), evidence.rules_zone) or value
             origin = f"{origin}+dateline"
     localized = _localized(value, evidence)
-    if localized is None:  # a UTC time the page's own date contradicts, in an unknown zone
+    if localized is None and evidence.url_day is not None:
+        # a UTC time the page's own date contradicts, in an unknown zone
         return evidence.url_day.isoformat(), f"{origin}+url"
-    return localized, origin
+    return localized or value, origin
 
 
 def _precision(value: str) -> int:

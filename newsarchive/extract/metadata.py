@@ -94,7 +94,7 @@ class Metadata:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
-def first_found(candidates: Candidates, normalize: Callable) -> tuple[object, str | None]:
+def first_found(candidates: Candidates, normalize: Callable) -> tuple[str | None, str | None]:
     """The first candidate that normalizes to a value, and where it came from."""
     for origin, raw in candidates:
         value = normalize(raw) if raw else None
@@ -117,12 +117,12 @@ def read_metadata(
     hints: Hints = NO_HINTS,
 ) -> Metadata:
     ld = declared.jsonld or {}
-    found: dict[str, object] = {}
+    found: dict[str, str] = {}
     provenance: dict[str, str] = {}
 
-    def take(name: str, candidates: Candidates, normalize: Callable = _line) -> object:
+    def take(name: str, candidates: Candidates, normalize: Callable = _line) -> str | None:
         value, origin = first_found(candidates, normalize)
-        if value:
+        if value and origin:
             found[name], provenance[name] = value, origin
         return value
 
@@ -172,16 +172,16 @@ def read_metadata(
         normalized = list(_normalized([("dateline", evidence.dateline[0].iso())], in_zone))
     if not normalized and html:
         normalized = list(_normalized([("htmldate", guessed_date(html, url))], in_zone))
-    published, origin = choose_date(normalized, evidence)
-    if published:
-        found["published"], provenance["published"] = published, origin
-        if rules.ask_date_order and origin in STRUCTURED:
+    published, published_from = choose_date(normalized, evidence)
+    if published and published_from:
+        found["published"], provenance["published"] = published, published_from
+        if rules.ask_date_order and published_from in STRUCTURED:
             # Evidence of how the site writes numeric dates, for the site
             # knowledge the archive learns (pages without structured dates
             # are then read in the site's own order); "none" when the page
             # shows none, so the archive knows when to stop asking.
             provenance["date_order"] = order_vote(published, dateline_texts(tree, title or "")) or "none"
-    modified, origin = choose_date(
+    modified, modified_from = choose_date(
         list(
             _normalized(
                 [("json-ld", jsonld_text(ld.get("dateModified"))), *declared.tagged(*_MODIFIED_META)], in_zone
@@ -189,8 +189,8 @@ def read_metadata(
         ),
         evidence,
     )
-    if modified:
-        found["modified"], provenance["modified"] = modified, origin
+    if modified and modified_from:
+        found["modified"], provenance["modified"] = modified, modified_from
     tags, origin = choose_tags(ld.get("keywords"), declared)
     if tags:
         provenance["tags"] = origin

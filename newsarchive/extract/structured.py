@@ -59,7 +59,7 @@ class Declared:
     def all(self, *names: str) -> list[str]:
         return [v.strip() for name in names for v in self.meta.get(name, ()) if v.strip()]
 
-    def tagged(self, *names: str) -> list[tuple[str, str]]:
+    def tagged(self, *names: str) -> list[tuple[str, str | None]]:
         """(where from, value) of every value of these meta names, in order."""
         return [(meta_origin(name), value) for name in names for value in self.all(name)]
 

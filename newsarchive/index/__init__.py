@@ -8,7 +8,7 @@ package, and must pass tests/contracts/test_engine_contract.py.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsarchive import registry
 
@@ -21,7 +21,7 @@ DEFAULT_ENGINE = "whoosh"
 ENGINES = {"whoosh": "newsarchive.index.whoosh:WhooshEngine"}
 
 
-def engine_class(name: str) -> type:
+def engine_class(name: str) -> Any:
     return registry.load("index engine", name, ENGINES, "newsarchive.engines")
 
 

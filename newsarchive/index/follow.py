@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsarchive import procs
+from newsarchive.errors import IndexUnavailable
 from newsarchive.index.api import Batch, Progress, SearchEngine, is_current
 
 # What the indexing worker imports once, in its fork server.
@@ -43,9 +44,15 @@ def catch_up(engine: SearchEngine, store, progress: Progress | None = None) -> i
         engine.create_empty()
         state = engine.state()
     applied = 0
-    if not is_current(engine, state, store.store_id) or (state.seq == 0 and store.last_seq() > BULK_FROM):
+    if (
+        state is None
+        or not is_current(engine, state, store.store_id)
+        or (state.seq == 0 and store.last_seq() > BULK_FROM)
+    ):
         applied = engine.rebuild(progress, lean=True)
         state = engine.state()
+    if state is None:
+        raise IndexUnavailable(f"the {engine.name} index cannot be made; run `newsarchive doctor`")
     seq = state.seq
     total = store.last_seq() - seq
     caught = 0

@@ -1,2 +1,3 @@
-"""Scheduled crawls: when a source is due (timing.py, pure) and the loop
-that runs due crawls as child processes (scheduler.py)."""
+"""Scheduled crawls: the loop that runs due sources' crawls as child
+processes, and the cron and systemd units that start it (scheduler.py).
+When a source is due is the source's own business (sites/timing.py)."""

@@ -120,7 +120,9 @@ class Scheduler:
         with open(summary_path, "wb") as out, open(log_path, "wb") as err:
             process = subprocess.Popen(command, stdout=out, stderr=err, preexec_fn=_die_with_parent)  # noqa: PLW1509
         self.children[source.name] = Child(source.name, process, summary_path, log_path)
-        self.say(f"{self._now()} {source.name}: crawl started ({source.schedule.describe()})")
+        self.say(
+            f"{self._now()} {source.name}: crawl started ({source.schedule.describe() if source.schedule else 'by hand'})"
+        )
 
     def reap(self) -> None:
         for name, child in list(self.children.items()):

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsarchive.errors import BadInput
 from newsarchive.extract.knowledge import DATE_ORDERS, SiteRules
-from newsarchive.schedule.timing import Schedule
+from newsarchive.sites.timing import Schedule
 from newsarchive.urls import is_web_url, source_of
 
 _KEYS = {

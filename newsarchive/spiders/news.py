@@ -17,11 +17,10 @@ from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from newsarchive.crawl.frontier import LOOP
-from newsarchive.crawl.scheduler import QUEUED, WAKE
 from newsarchive.spiders.discovery import Entry, feed_links, read_feed, read_robots, read_sitemap
-from newsarchive.spiders.links import LISTING, PAGE, kind_of
+from newsarchive.spiders.meta import LOOP, QUEUED, WAKE, Ignored
 from newsarchive.store import Queued
+from newsarchive.urls import LISTING, PAGE, kind_of
 
 # The longest URL worth a request (the de-facto limit browsers and servers
 # share; Scrapy's own URLLENGTH_LIMIT).
@@ -139,6 +138,7 @@ class NewsSpider(Spider):
             self.context.crawl_delays[host] = robots.crawl_delay
         root = response.meta["root"]
         sitemaps = list(robots.sitemaps) if robots and robots.sitemaps else _usual_sitemaps(root)
+        assert response.request is not None  # a response Scrapy fetched has its request
         yield from self._begin(response.request, sitemaps)
 
     def _begin(self, request: Request, sitemaps: list[str]):
@@ -304,17 +304,11 @@ def _reason(failure) -> tuple[str, int | None]:
         return "timeout", None
     if isinstance(error, DNSLookupError):
         return "dns lookup failed", None
-    if isinstance(error, IgnoreRequest):
+    if isinstance(error, Ignored):
+        return error.reason, None
+    if isinstance(error, IgnoreRequest):  # Scrapy's own: only the redirect limit words it so
         message = str(error).lower()
-        if "robots" in message or "forbidden by robots" in message:
-            return "robots.txt forbids it", None
-        if "offsite" in message:
-            return "offsite", None
-        if "redirect" in message:
-            return "too many redirects", None
-        if message.startswith("not captured"):
-            return "not captured (archive not writable)", None
-        return message or "ignored", None
+        return ("too many redirects" if "redirect" in message else message or "ignored"), None
     name = type(error).__name__
     if "Cancel" in name or "maxsize" in str(error).lower():
         return "too large (over the size cap)", None

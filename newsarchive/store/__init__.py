@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from newsarchive import registry
 from newsarchive.store.api import (
@@ -57,7 +58,7 @@ def store_url(target: str | os.PathLike) -> str:
     return url_of(Path(target))
 
 
-def backend(url: str) -> type:
+def backend(url: str) -> Any:
     """The class that opens stores of `url`'s scheme."""
     scheme = url.split("://", 1)[0]
     return registry.load("store backend for the scheme", scheme, BACKENDS, "newsarchive.stores")

@@ -396,10 +396,12 @@ class SQLiteStore:
 
     def start_run(self, source: str, *, pid: int, now: str) -> int:
         with self._transaction():
-            return self._db.execute(
+            run_id = self._db.execute(
                 "INSERT INTO runs (source, started, status, pid) VALUES (?, ?, 'running', ?)",
                 (source, now, pid),
             ).lastrowid
+        assert run_id is not None  # an INSERT always gives one
+        return run_id
 
     def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None:
         with self._transaction():
@@ -569,6 +571,7 @@ class SQLiteStore:
         cursor = self._db.execute(
             "INSERT INTO changes (article_id, op, at) VALUES (?, ?, ?)", (article_id, op, now)
         )
+        assert cursor.lastrowid is not None  # an INSERT always gives one
         return cursor.lastrowid
 
     # -- reads ---------------------------------------------------------------

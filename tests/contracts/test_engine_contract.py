@@ -13,6 +13,8 @@ import shutil
 
 import pytest
 from chosen import chosen
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsarchive.dates import parse_bound
 from newsarchive.demo.site import article_pages
@@ -317,3 +319,88 @@ def test_searches_answer_while_a_rebuild_runs(indexed):
 
     engine.rebuild(progress)
     assert seen and all(answer == expected for answer in seen)
+
+
+# -- search never fails -----------------------------------------------------------
+
+# Pieces users type: words of the archive, operators, fields, quotes,
+# wildcards, groups, dates; and any text at all.
+_PIECES = st.one_of(
+    st.sampled_from(
+        [
+            "harbour",
+            "bridge",
+            "the",
+            "seals",
+            "storm",
+            "surge",
+            "ferry",
+            "fares",
+            "council",
+            "zzqx",
+            "2024",
+            "AND",
+            "OR",
+            "NOT",
+            "-",
+            "+",
+            '"',
+            "(",
+            ")",
+            "*",
+            "?",
+            ":",
+            "title:",
+            "author:",
+            "source:",
+            "tag:",
+            "section:",
+            "language:",
+            "published:",
+            "published:2024-06",
+            "text:",
+            "colour:",
+            "https://x.example/a",
+            "\u00e9",
+            "\x00",
+            "\u202e",
+            "\\",
+            "'",
+            "[",
+            "]",
+            "{",
+            "}",
+            "^",
+            "~",
+            "/",
+        ]  # fmt: skip
+    ),
+    st.text(max_size=12),
+)
+_QUERIES = st.lists(_PIECES, min_size=0, max_size=8).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    query=_QUERIES,
+    sort=st.sampled_from(["relevance", "newest", "oldest"]),
+    offset=st.integers(0, 12),
+    source=st.sampled_from(
+        [None, "harbour-herald.example", "elsewhere.example", "https://www.harbour-herald.example/"]
+    ),
+    author=st.sampled_from([None, "Okafor", "Maya Lindqvist", "!!"]),
+)
+def test_any_search_answers_or_says_why(indexed, query, sort, offset, source, author):
+    """Whatever is typed, a search gives a page (exact, with every hit's
+    snippet spans inside its text) or a BadQuery that says what to do."""
+    engine, _ = indexed
+    request = SearchRequest(query, source=source, author=author, sort=sort, limit=5, offset=offset)
+    try:
+        page = engine.search(request)
+        ids = engine.matching_ids(request)
+    except BadQuery as refusal:
+        assert str(refusal)
+        return
+    assert page.total == len(ids) and len(page.hits) <= 5
+    for hit in page.hits:
+        assert all(0 <= start < end <= len(hit.snippet.text) for start, end in hit.snippet.highlights)

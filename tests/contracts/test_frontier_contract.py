@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from chosen import chosen
 
-from newsarchive.crawl.frontier import LOOP, Frontier
+from newsarchive.crawl.frontier import Frontier
 from newsarchive.crawl.queue import FRONTIERS, open_queue
+from newsarchive.spiders.meta import LOOP
 from newsarchive.store import Queued, open_store
 
 SITE = "https://news.example"

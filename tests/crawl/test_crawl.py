@@ -83,6 +83,7 @@ def test_every_route_finds_its_articles_once(archive_dir, one_route_site):
     assert all(p["explain"]["published"] == "json-ld" or p["explain"]["published"] == "opengraph"
                for p in provenance.values())  # fmt: skip
     requested = paths(server)
+    assert requested.count("/robots.txt") == 1, "one robots.txt request per site per crawl"
     assert not any(p.startswith("/private/") for p in requested), "robots.txt disallows /private/"
     assert "/private/plans" in " ".join(summary["skipped"]) or summary["skipped"].get("robots.txt forbids it")
     calendar = [p for p in requested if p.startswith("/calendar/")]
@@ -224,6 +225,27 @@ def test_faults_never_stop_a_crawl_and_are_counted(archive_dir):
         "a wrong charset label is overruled"
     )
     assert len(articles) == 8 + 3
+
+
+def test_a_page_without_an_article_is_dropped_and_counted_by_reason(archive_dir):
+    """A refusal is a typed item drop: the summary counts it by reason,
+    Scrapy's own stats by class, and the frontier does not ask again."""
+    with SiteServer() as server:
+        from newsarchive.demo.newssite import Reply
+
+        teaser = b"<html><head><title>Soon</title></head><body><p>Coming soon.</p></body></html>"
+        server.site.extra["/local/2025/06/30/a-story-still-to-come"] = Reply(
+            200, teaser, {"Content-Type": "text/html; charset=utf-8"}
+        )
+        server.site.extra_links.append("/local/2025/06/30/a-story-still-to-come")
+        summary = crawl(archive_dir, server, *FAST)
+        again = crawl(archive_dir, server, *FAST)
+        asked = paths(server).count("/local/2025/06/30/a-story-still-to-come")
+    refused = sum(summary["not_articles"].values())
+    assert refused == 1 and summary["status"] == "ok"
+    log = "".join(path.read_text(encoding="utf-8") for path in (archive_dir / "logs").glob("crawl-*.log"))
+    assert "'item_dropped_reasons_count/NotAnArticle': 1," in log
+    assert again["not_articles"] == {} and asked == 1
 
 
 def test_polite_defaults_keep_to_the_per_site_limit(archive_dir):

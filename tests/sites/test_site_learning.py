@@ -11,7 +11,8 @@ from newsarchive.archive import Archive
 from newsarchive.capture.warc import CaptureWriter
 from newsarchive.config import Config
 from newsarchive.demo.site import article_page, site_data
-from newsarchive.pipeline import Intake, Page
+from newsarchive.page import Page
+from newsarchive.pipeline import Intake
 from newsarchive.sites.knowledge import Sites
 from newsarchive.store import open_store
 from newsarchive.store.sqlite_schema import MIGRATIONS

@@ -75,7 +75,7 @@ def apply(index_root: Path, store: Store, batch: Batch) -> None:
 
     where = live(index_root)
     state = read_state(where) if where else None
-    if state is None:
+    if where is None or state is None:
         raise IndexUnavailable(f"there is no index in {index_root} to apply changes to")
     ix = open_dir(str(where))
     try:

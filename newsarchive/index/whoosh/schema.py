@@ -59,7 +59,7 @@ DEFAULT_FIELDS = ("title", "subtitle", "text", "author", "tag")
 
 def document(article: Article) -> dict:
     """The index document for an article: pure."""
-    doc = {
+    doc: dict[str, object] = {
         "id": article.id,
         "hash": article.content_hash[:16],
         "title": article.title,
