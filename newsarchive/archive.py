@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from newsarchive.page import Page
     from newsarchive.pipeline import Outcome
     from newsarchive.sites.knowledge import Sites
+    from newsarchive.sites.sources import Source
     from newsarchive.store import StoredArticle
 
 
@@ -233,6 +234,51 @@ class Archive:
         return run_crawls(
             self, chosen, max_pages=max_pages, max_articles=max_articles, since=since, overrides=overrides
         )
+
+    # -- operations: following sites ------------------------------------------------
+
+    def follow(
+        self,
+        name: str,
+        urls: list[str],
+        *,
+        every: str | None = None,
+        cron: str | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> Source:
+        """Follow a site: a named source in sources.toml, with its schedule."""
+        from newsarchive.sites.sources import add_source
+
+        return add_source(self.sources_path, name, urls, every=every, cron=cron, settings=settings)
+
+    def unfollow(self, name: str) -> None:
+        """Stop following a source; its articles stay."""
+        from newsarchive.sites.sources import remove_source
+
+        remove_source(self.sources_path, name)
+
+    def schedule(
+        self, *, once: bool = False, max_parallel: int = 2, say: Callable[[str], None] = print
+    ) -> tuple[int, int]:
+        """Crawl each source when it is due, as child processes, until
+        stopped (or, `once`, what is due now); (exit code, failed crawls)."""
+        from newsarchive.schedule.scheduler import Scheduler
+        from newsarchive.sites.sources import load_sources
+
+        if not any(source.schedule for source in load_sources(self.sources_path)):
+            raise BadInput(
+                "no source has a schedule; add one with `newsarchive sources add NAME URL --every 1h`"
+            )
+        scheduler = Scheduler(self, max_parallel=max_parallel, say=say)
+        code = scheduler.run_once() if once else scheduler.run_forever()
+        return code, scheduler.failures
+
+    def schedule_units(self, kind: str) -> str:
+        """The line for cron ("cron") or the units for systemd ("systemd")
+        that run `newsarchive schedule` for this archive."""
+        from newsarchive.schedule.scheduler import cron_line, systemd_units
+
+        return cron_line(self) if kind == "cron" else systemd_units(self)
 
     # -- operations: what the archive knows ---------------------------------------------
 

@@ -15,7 +15,6 @@ from newsarchive.cli.output import (
     print_records,
     stdout,
 )
-from newsarchive.errors import BadInput
 
 # -- crawl -----------------------------------------------------------------
 
@@ -103,13 +102,11 @@ def sources_add(ctx, name: str, urls: tuple[str, ...], every, cron, settings) ->
       newsarchive sources add herald https://www.harbour-herald.example/ --every 1h -s DOWNLOAD_DELAY=2
     """
     from newsarchive.crawl.settings import parse_overrides
-    from newsarchive.sites.sources import add_source
 
     for url in urls:
         check_url(url)
-    archive = archive_of(ctx)
-    source = add_source(
-        archive.sources_path, name, list(urls), every=every, cron=cron, settings=parse_overrides(settings)
+    source = archive_of(ctx).follow(
+        name, list(urls), every=every, cron=cron, settings=parse_overrides(settings)
     )
     when = source.schedule.describe() if source.schedule else "by hand only (no --every or --cron)"
     stdout.print(f"following {name} ({', '.join(source.urls)}), {when}")
@@ -125,9 +122,7 @@ def sources_remove(ctx, name: str) -> None:
     Example:
       newsarchive sources remove herald
     """
-    from newsarchive.sites.sources import remove_source
-
-    remove_source(archive_of(ctx).sources_path, name)
+    archive_of(ctx).unfollow(name)
     stdout.print(f"no longer following {name}; its articles stay in the archive")
 
 
@@ -175,23 +170,16 @@ def schedule(ctx, once: bool, print_for: str | None, max_parallel: int) -> None:
       newsarchive schedule
       newsarchive schedule --print cron
     """
-    from newsarchive.schedule.scheduler import Scheduler, cron_line, systemd_units
-
     archive = archive_of(ctx)
     if print_for == "cron":
-        stdout.print(cron_line(archive), soft_wrap=True)
+        stdout.print(archive.schedule_units("cron"), soft_wrap=True)
         return
     if print_for == "systemd":
-        sys.stdout.write(systemd_units(archive))
+        sys.stdout.write(archive.schedule_units("systemd"))
         return
-    from newsarchive.sites.sources import load_sources
-
-    if not any(source.schedule for source in load_sources(archive.sources_path)):
-        raise BadInput("no source has a schedule; add one with `newsarchive sources add NAME URL --every 1h`")
-    scheduler = Scheduler(archive, max_parallel=max_parallel, say=lambda line: note(line))
-    code = scheduler.run_once() if once else scheduler.run_forever()
+    code, failures = archive.schedule(once=once, max_parallel=max_parallel, say=note)
     if code:
-        raise Failure(f"{scheduler.failures} crawls failed; see ARCHIVE/logs")
+        raise Failure(f"{failures} crawls failed; see ARCHIVE/logs")
 
 
 # -- runs ------------------------------------------------------------------

@@ -22,12 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsarchive import procs
-from newsarchive.archive import Archive
 from newsarchive.lock import is_held
 from newsarchive.sanitize import for_terminal
 from newsarchive.sites.sources import Source, load_sources
+
+if TYPE_CHECKING:
+    from newsarchive.archive import Archive
 
 # Seconds between two looks at what is due.
 TICK = 0.5
