@@ -32,8 +32,11 @@ from newsarchive.index.api import Batch, IndexState, Progress
 from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.state import read_state, write_state
 from newsarchive.index.whoosh.codec import IndexCodec
+from newsarchive.index.whoosh.compat import answer_to_former_paths
 from newsarchive.index.whoosh.schema import INDEX_FORMAT, build_schema, document
 from newsarchive.store import Store
+
+answer_to_former_paths()  # indexes pickled by earlier versions name their old paths
 
 # Memory for a catch-up writer's posting pool before it spills to disk: a
 # crawl's index worker stays small beside the crawl.

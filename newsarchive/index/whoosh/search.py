@@ -27,10 +27,13 @@ from newsarchive.index.generations import live
 from newsarchive.index.state import read_state
 from newsarchive.index.whoosh import fixes  # noqa: F401  (corrects Whoosh's AND NOT)
 from newsarchive.index.whoosh.analysis import fold, fold_and_stem
+from newsarchive.index.whoosh.compat import answer_to_former_paths
 from newsarchive.index.whoosh.matches import TooCostly, matching_docs
 from newsarchive.index.whoosh.schema import DEFAULT_FIELDS, INDEX_FORMAT, QUERY_FIELDS, build_schema
 from newsarchive.store import Store
 from newsarchive.urls import source_of
+
+answer_to_former_paths()  # indexes pickled by earlier versions name their old paths
 
 # Field names users may also type, mapped to the index's own.
 FIELD_ALIASES = {
