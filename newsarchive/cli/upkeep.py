@@ -131,7 +131,7 @@ def run_demo(flag: Path | None) -> None:
     from newsarchive.cli.views import crawl_view, results_view
     from newsarchive.crawl.run import Target
     from newsarchive.demo.server import SiteServer
-    from newsarchive.index.api import SearchRequest
+    from newsarchive.index.api import Hit, SearchRequest
 
     archive = Archive(Config.load(demo_dir(flag)))
     with SiteServer() as server:
@@ -140,11 +140,13 @@ def run_demo(flag: Path | None) -> None:
         (result,) = archive.crawl([Target("demo", (server.base + "/",))], overrides=DEMO_SETTINGS)
     stdout.print(crawl_view(result.summary()))
     stdout.print(f"Archived into {archive.root}\n", style="bold")
+    hits: list[Hit] = []
     for query, sort in DEMO_SEARCHES:
         stdout.print(f"$ newsarchive search '{query}' --sort {sort}", style="cyan")
-        stdout.print(results_view(archive.search(SearchRequest(query, sort=sort, limit=3))))
-    with archive.open_store() as store:
-        first = next(iter(store.iter_articles(batch=1)), None)
+        page = archive.search(SearchRequest(query, sort=sort, limit=3))
+        stdout.print(results_view(page))
+        hits += page.hits
+    first = hits[0].article if hits else None
     stdout.print("Try it yourself:", style="bold")
     for command in (
         "search 'title:council OR tag:ferries'",
