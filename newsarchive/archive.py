@@ -1,9 +1,12 @@
-"""The archive directory and what lives in it (DESIGN.md, "Archive layout").
+"""The library's front door: an archive, opened from one Config, with every
+operation as a method (the CLI and the demo call these and only print).
 
-ARCHIVE/
-  store.sqlite3   normalized articles, revisions, change log (the truth)
+ARCHIVE/ (DESIGN.md, "Archive layout"):
+  store.sqlite3   normalized articles, revisions, change log (the truth;
+                  elsewhere when Config.store names another store)
   warc/           raw captures, append-only
-  index/          Whoosh index, derived from the store
+  index/          the search index of the configured engine (Whoosh by
+                  default), derived from the store
   writer.lock     held by the process writing the index
 """
 

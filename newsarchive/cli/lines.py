@@ -1,7 +1,7 @@
 """What the human view of search results shows, line by line.
 
 One layout, drawn two ways: through rich on a terminal (wrapped, coloured,
-render.py), and as plain lines into a pipe or a file, which needs no rich
+views.py), and as plain lines into a pipe or a file, which needs no rich
 at all (a search piped into grep starts faster). Every string from the web
 passes through `for_terminal` here, once.
 """
