@@ -346,11 +346,25 @@ class Archive:
 
     # -- operations: the index --------------------------------------------------------
 
-    def engine(self, store: Store) -> SearchEngine:
-        """The configured index engine over this archive's index."""
+    @property
+    def engine_name(self) -> str:
+        """The configured engine, else the one the index was built with
+        (so `reindex --engine` sticks), else the default."""
+        from newsarchive.index import DEFAULT_ENGINE
+        from newsarchive.index.generations import live
+        from newsarchive.index.state import read_state
+
+        if self.config.engine:
+            return self.config.engine
+        where = live(self.index_dir)
+        state = read_state(where) if where else None
+        return state.engine if state else DEFAULT_ENGINE
+
+    def engine(self, store: Store, name: str | None = None) -> SearchEngine:
+        """The index engine (`name`, else `engine_name`) over this archive's index."""
         from newsarchive.index import open_engine
 
-        return open_engine(self.config.engine, self.index_dir, store)
+        return open_engine(name or self.engine_name, self.index_dir, store)
 
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of hits for a query (a `SearchRequest`)."""
@@ -394,12 +408,13 @@ class Archive:
             return None
         return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
 
-    def reindex(self, progress: Progress | None = None) -> int:
+    def reindex(self, progress: Progress | None = None, *, engine_name: str | None = None) -> int:
         """Rebuild the index from the store aside and swap it in (searches
         keep answering meanwhile); the number of articles indexed.
+        `engine_name` switches the archive to that engine from now on.
         `progress` is called with (done, total)."""
         with self.open_store() as store:
-            engine = self.engine(store)
+            engine = self.engine(store, engine_name)
             total = store.count()
             if progress:
                 progress(0, total)

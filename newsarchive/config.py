@@ -30,14 +30,15 @@ class Config:
     `store`: the store's URL (store/__init__.py); None keeps it in the
     archive directory, as SQLite. The captures, the index and the locks
     live in `archive_dir` whatever the store. `engine`: the index engine's
-    name (index/__init__.py); `frontier`: the crawl frontier's kind
-    (crawl/frontier.py).
+    name (index/__init__.py), else the one the archive's index was last
+    built with (`reindex --engine`), else Whoosh; `frontier`: the crawl
+    frontier's kind (crawl/queue.py).
     """
 
     archive_dir: Path
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     store: str | None = None
-    engine: str = "whoosh"
+    engine: str | None = None  # None: the engine the archive's index was built with
     frontier: str = "store"
 
     @classmethod
@@ -46,7 +47,7 @@ class Config:
             archive_dir=archive_dir(archive),
             lock_timeout=_lock_timeout(),
             store=os.environ.get(ENV_STORE) or None,
-            engine=os.environ.get(ENV_ENGINE) or "whoosh",
+            engine=os.environ.get(ENV_ENGINE) or None,
             frontier=os.environ.get(ENV_FRONTIER) or "store",
         )
 

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 DEFAULT_ENGINE = "whoosh"
 # Name -> "module:class" of the engine.
-ENGINES = {"whoosh": "newsarchive.index.whoosh:WhooshEngine"}
+ENGINES = {
+    "whoosh": "newsarchive.index.whoosh:WhooshEngine",
+    "tantivy": "newsarchive.index.tantivy:TantivyEngine",
+}
 
 
 def engine_class(name: str) -> Any:

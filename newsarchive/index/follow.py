@@ -132,7 +132,7 @@ class IndexFollower:
     work runs beside the caller, who goes on storing."""
 
     def __init__(self, archive, pace: Pace, *, purpose: str):
-        self._paths = (archive.store_url, archive.lock_path, archive.index_dir, archive.config.engine)
+        self._paths = (archive.store_url, archive.lock_path, archive.index_dir, archive.engine_name)
         self._purpose = purpose
         self._every, self._interval, self._wait = pace.every, pace.interval, pace.wait
         self._worker: Executor | None = None

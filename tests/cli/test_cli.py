@@ -129,7 +129,7 @@ def test_reindex_after_deleting_the_index_answers_the_same(na, with_sample, arch
     # No index is an empty one that says so, never a failed search.
     missing = na("search", "Kassam")
     assert "No results" in missing.stdout and "newsarchive reindex" in missing.stderr
-    assert "indexed 1 article in" in na("reindex").stdout
+    assert "indexed 1 article with whoosh in" in na("reindex").stdout
     assert {q: na.json("search", q) for q in queries} == before
 
 

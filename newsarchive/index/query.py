@@ -1,0 +1,287 @@
+"""The query language, parsed once into a tree any engine can run.
+
+What users type (README, "Searching"): words, all required; "exact
+phrases"; AND, OR, NOT (upper case); -word and +word at the start of a
+word; (groups); prefix* and wild?cards; fields (title:, subtitle:, text:,
+author:, source:, section:, tag:, language:, and their aliases) before a
+word, a phrase or a group; published:2013-04 and published:[2013 TO 2014].
+
+Precedence, as Whoosh reads it: NOT binds the next item, AND binds
+tighter than OR, and words side by side are ANDed loosest of all, so
+`a b OR c` is a AND (b OR c). An operator with nothing to apply to, an
+unclosed quote or parenthesis, or a field name with nothing after it is
+read as plain words rather than refused.
+
+The tree holds what the user typed (words unanalyzed): each engine
+analyzes them with its own fields' analyzers. Pure functions, no engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsarchive.errors import BadQuery
+
+# Fields a query can name, as users type them.
+QUERY_FIELDS = ("title", "subtitle", "text", "author", "source", "section", "tag", "language")
+# Fields searched by words with no field named.
+DEFAULT_FIELDS = ("title", "subtitle", "text", "author", "tag")
+# Other names users type for fields.
+ALIASES = {
+    "tags": "tag",
+    "keyword": "tag",
+    "keywords": "tag",
+    "authors": "author",
+    "by": "author",
+    "byline": "author",
+    "lang": "language",
+    "category": "section",
+    "body": "text",
+}
+DATE_FIELD = "published"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as typed; `field` None means the default fields."""
+
+    field: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    field: str | None
+    text: str
+    slop: int = 0
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A word with * (any characters) or ? (one character) in it."""
+
+    field: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Dates:
+    """published: a date (a whole year, month or day) or a [FROM TO] span,
+    as typed; the engine reads the bounds (dates.parse_bound)."""
+
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Either:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Node
+
+
+Node = Word | Phrase | Pattern | Dates | All | Either | Not
+
+# A field prefix outside quotes: "word:" not followed by "//" (a URL).
+_FIELD_PREFIX = re.compile(r'"[^"]*"|(?<![\w.])([A-Za-z_]\w*):(?!//)')
+_TOKEN = re.compile(
+    r'(?P<space>\s+)|(?P<open>\()|(?P<close>\))|(?P<quote>"[^"]*"(?:~\d+)?)'
+    r"|(?P<frange>[A-Za-z_]\w*:\[[^\]]*\])|(?P<range>\[[^\]]*\])|(?P<word>[^\s()\"]+|\")"
+)
+_OPERATORS = ("AND", "OR", "NOT")
+
+
+def parse(text: str) -> Node:
+    """The tree of a query; BadQuery, saying what to do, when it cannot be
+    searched (empty, an unknown field, no word in it)."""
+    if not text or not text.strip():
+        raise BadQuery("the query is empty: give words to search for, e.g. newsarchive search climate")
+    known = set(QUERY_FIELDS) | set(ALIASES) | {DATE_FIELD}
+    unknown = sorted(
+        {m.group(1) for m in _FIELD_PREFIX.finditer(text) if m.group(1) and m.group(1).lower() not in known}
+    )
+    if unknown:
+        raise BadQuery(
+            f"unknown field {unknown[0]!r} in the query; fields are {', '.join(QUERY_FIELDS)}, {DATE_FIELD}"
+            " (put the words in quotes to search for them as text)"
+        )
+    tree = _Parser(_tokens(text)).query()
+    if tree is None or not _searchable(tree):
+        raise BadQuery("the query has no searchable words; give at least one word or number")
+    return tree
+
+
+def _tokens(text: str) -> list[tuple[str, str, bool]]:
+    """(kind, text, follows_space) for each token."""
+    found, spaced = [], True
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "word"
+        if kind == "space":
+            spaced = True
+            continue
+        found.append((kind, match.group(), spaced))
+        spaced = kind == "open"
+    return found
+
+
+def _searchable(node: Node) -> bool:
+    """Whether a tree can match anything by itself (not only exclusions)."""
+    if isinstance(node, Word | Phrase):
+        return bool(re.search(r"\w", node.text))
+    if isinstance(node, Pattern):
+        return bool(re.search(r"\w", node.text))
+    if isinstance(node, Dates):
+        return True
+    if isinstance(node, Not):
+        return False
+    return any(_searchable(part) for part in node.parts)
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str, bool]]):
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> tuple[str, str, bool] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, bool]:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def query(self, field: str | None = None, *, closing: bool = False) -> Node | None:
+        """Items side by side, ANDed; -item excluded, +item required."""
+        parts: list[Node] = []
+        while (token := self.peek()) is not None:
+            kind, text, _ = token
+            if kind == "close":
+                self.take()
+                if closing:
+                    break
+                continue  # a stray ")": ignored
+            node = self.either(field)
+            if node is not None:
+                parts.append(node)
+        return _joined(All, parts)
+
+    def either(self, field: str | None) -> Node | None:
+        parts = [self.both(field)]
+        while self._operator("OR"):
+            self.take()
+            parts.append(self.both(field))
+        return _joined(Either, [p for p in parts if p is not None])
+
+    def both(self, field: str | None) -> Node | None:
+        parts = [self.unary(field)]
+        while self._operator("AND"):
+            self.take()
+            parts.append(self.unary(field))
+        return _joined(All, [p for p in parts if p is not None])
+
+    def _operator(self, name: str) -> bool:
+        """An operator with an operand after it (else it is a word)."""
+        token = self.peek()
+        if token is None or token[0] != "word" or token[1] != name:
+            return False
+        after = self.tokens[self.at + 1] if self.at + 1 < len(self.tokens) else None
+        return after is not None and after[0] != "close"
+
+    def unary(self, field: str | None) -> Node | None:
+        if self._operator("NOT"):
+            self.take()
+            operand = self.unary(field)
+            return Not(operand) if operand is not None else None
+        return self.item(field)
+
+    def item(self, field: str | None) -> Node | None:
+        kind, text, spaced = self.take()
+        if kind == "open":
+            return self.query(field, closing=True)
+        if kind == "quote":
+            return _phrase(field, text)
+        if kind == "range":
+            return Word(field, text.strip("[]"))
+        if kind == "frange":  # published:[2013 TO 2014]
+            name, _, span = text.partition(":")
+            if ALIASES.get(name.lower(), name.lower()) == DATE_FIELD:
+                start, _, end = span.strip("[]").partition(" TO ")
+                return Dates(start.strip() or None, end.strip() or None)
+            return _word(ALIASES.get(name.lower(), name.lower()), span.strip("[]"))
+        if spaced and len(text) > 1 and text[0] in "-+":
+            sign, rest = text[0], text[1:]
+            self.tokens[self.at - 1] = ("word", rest, False)
+            self.at -= 1
+            operand = self.item(field)
+            if operand is None:
+                return None
+            return Not(operand) if sign == "-" else operand
+        return self._word(field, text)
+
+    def _word(self, field: str | None, text: str) -> Node | None:
+        name, colon, rest = text.partition(":")
+        if colon and name.lower() in {*QUERY_FIELDS, *ALIASES, DATE_FIELD} and "//" not in rest[:2]:
+            named = ALIASES.get(name.lower(), name.lower())
+            if rest:
+                return _word(named, rest)
+            nxt = self.peek()
+            if nxt is not None and not nxt[2]:  # title:"a phrase", title:(a group), published:[a TO b]
+                kind, value, _ = self.take()
+                if kind == "open":
+                    return self.query(named, closing=True)
+                if kind == "quote":
+                    return _phrase(named, value)
+                if kind == "range" and named == DATE_FIELD:
+                    start, _, end = value.strip("[]").partition(" TO ")
+                    return Dates(start.strip() or None, end.strip() or None)
+                return _word(named, value)
+            return _word(field, name)  # "title:" alone: the word
+        if text in _OPERATORS or text == '"':
+            return _word(field, text.strip('"')) if text.strip('"') else None
+        return _word(field, text)
+
+
+def _word(field: str | None, text: str) -> Node | None:
+    if field == DATE_FIELD:
+        return Dates(text, text)
+    text = text.split("^", 1)[0] if "^" in text[1:] else text  # a boost: kept out of the words
+    if not text:
+        return None
+    if "*" in text or "?" in text:
+        return Pattern(field, text)
+    return Word(field, text)
+
+
+def _phrase(field: str | None, quoted: str) -> Node | None:
+    body, _, slop = quoted.rpartition("~") if re.search(r'"~\d+$', quoted) else (quoted, "", "0")
+    words = body.strip('"').strip()
+    if not words:
+        return None
+    if field == DATE_FIELD:
+        return Dates(words, words)
+    return Phrase(field, words, int(slop or 0))
+
+
+def _joined(kind: type[All] | type[Either], parts: list[Node]) -> Node | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else kind(tuple(parts))
+
+
+def words_of(node: Node) -> list[tuple[str | None, str]]:
+    """(field, text) of every word and phrase the query looks for (not the
+    excluded ones): what snippets highlight."""
+    if isinstance(node, Word | Phrase | Pattern):
+        return [(node.field, node.text)]
+    if isinstance(node, Dates | Not):
+        return []
+    return [found for part in node.parts for found in words_of(part)]

@@ -1,0 +1,55 @@
+"""The tantivy engine: a Rust search library, for archives of a million
+articles (building and answering stay fast as the archive grows).
+
+Modules: schema.py (what is indexed, the analyzers), build.py (create,
+apply, rebuild), search.py (the query tree as tantivy queries, exact
+totals, snippets). The query language is index/query.py's, the same as
+Whoosh's. Nothing outside this package imports tantivy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from newsarchive.errors import IndexUnavailable, disk_error
+from newsarchive.index.api import IndexState
+from newsarchive.index.modules import ModuleEngine
+
+# Kept in step with build.FORMAT (importing build would load tantivy for
+# `stats`, which only reads the state file).
+FORMAT = 1
+
+
+class TantivyEngine(ModuleEngine):
+    name = "tantivy"
+    format = FORMAT
+    SEARCH = "newsarchive.index.tantivy.search"
+    BUILD = "newsarchive.index.tantivy.build"
+
+    @contextmanager
+    def failures(self) -> Iterator[None]:
+        """tantivy's and the disk's failures as domain errors, here and only here."""
+        try:
+            yield
+        except OSError as error:
+            problem = disk_error(error, self.root)
+            if problem is not None:
+                raise problem from None
+            raise IndexUnavailable(
+                f"the search index in {self.root} cannot be used ({error}); run `newsarchive reindex`"
+            ) from None
+
+    def state(self) -> IndexState | None:
+        from newsarchive.index.generations import live
+        from newsarchive.index.state import read_state
+
+        where = live(self.root)
+        if where is None or not (where / "meta.json").is_file():
+            return None
+        return read_state(where)
+
+    def parallel_workers(self, articles: int) -> int:
+        from newsarchive import procs
+
+        return 1 if articles < 10_000 else min(procs.cores(), 4)

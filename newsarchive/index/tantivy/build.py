@@ -1,0 +1,102 @@
+"""Write a tantivy index: create one empty, apply a batch, rebuild aside.
+
+The caller (index/follow.py) holds the archive's writer lock. A tantivy
+commit is atomic (its meta.json is replaced whole), and a rebuild is built
+as a new generation and swapped in (index/generations.py), so readers
+never see a half-written index. A batch killed between its commit and the
+state file is applied again next time, which changes nothing: each
+article is deleted by id and added anew.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import tantivy
+
+from newsarchive.errors import IndexUnavailable
+from newsarchive.index.api import Batch, IndexState, Progress
+from newsarchive.index.generations import begin, live, publish
+from newsarchive.index.state import read_state, write_state
+from newsarchive.index.tantivy.schema import analyzers, build_schema, document
+
+# Bumped when the schema or an analyzer changes: an older index is rebuilt.
+FORMAT = 1
+# Indexing memory: a catch-up beside a crawl keeps small; a rebuild may use more.
+LEAN_HEAP = 50_000_000
+REBUILD_HEAP = 256_000_000
+
+
+def opened(where: Path) -> tantivy.Index:
+    """The index in `where`, its analyzers registered."""
+    index = tantivy.Index.open(str(where))
+    for name, analyzer in analyzers().items():
+        index.register_tokenizer(name, analyzer)
+    return index
+
+
+def _made(where: Path) -> tantivy.Index:
+    index = tantivy.Index(build_schema(), path=str(where), reuse=False)
+    for name, analyzer in analyzers().items():
+        index.register_tokenizer(name, analyzer)
+    return index
+
+
+def create_empty(root: Path, store) -> None:
+    building = begin(root)
+    index = _made(building)
+    writer = index.writer(heap_size=LEAN_HEAP, num_threads=1)
+    writer.commit()
+    writer.wait_merging_threads()
+    write_state(building, IndexState(FORMAT, store.store_id, 0, "tantivy"))
+    publish(root, building)
+
+
+def apply(root: Path, store, batch: Batch) -> None:
+    where = live(root)
+    state = read_state(where) if where else None
+    if where is None or state is None:
+        raise IndexUnavailable(f"there is no index in {root} to apply changes to")
+    index = opened(where)
+    writer = index.writer(heap_size=LEAN_HEAP, num_threads=1)
+    try:
+        for article_id in [*batch.delete, *(article.id for article in batch.put)]:
+            writer.delete_documents_by_term("id", article_id)
+        for article in batch.put:
+            writer.add_document(document(article))
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    writer.wait_merging_threads()
+    write_state(where, state._replace(seq=batch.seq))
+
+
+def rebuild(
+    root: Path, store, progress: Progress | None = None, *, workers: int = 1, lean: bool = False
+) -> int:
+    # The sequence first: changes made while building are applied again by
+    # the next catch-up, which is harmless.
+    seq = store.last_seq()
+    total = store.count()
+    building = begin(root)
+    done = 0
+    try:
+        index = _made(building)
+        writer = index.writer(heap_size=LEAN_HEAP if lean else REBUILD_HEAP, num_threads=max(1, workers))
+        for article in store.iter_articles(batch=1000):
+            writer.add_document(document(article))
+            done += 1
+            if progress and done % 1000 == 0:
+                progress(done, total)
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    write_state(building, IndexState(FORMAT, store.store_id, seq, "tantivy"))
+    publish(root, building)
+    if progress:
+        progress(done, total)
+    return done

@@ -1,0 +1,389 @@
+"""Answer queries from a tantivy index; everything shown comes from the store.
+
+The query is parsed once by index/query.py, and its tree is turned into
+tantivy's own query objects here, each word analyzed like the field it
+searches. Totals are tantivy's exact counts. Snippets come from the
+article's text in the store: the paragraphs holding most of the query's
+words, with those words marked.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from pathlib import Path
+
+import tantivy
+
+from newsarchive.article import Article
+from newsarchive.errors import BadQuery, IndexUnavailable
+from newsarchive.index import query as q
+from newsarchive.index.api import SORTS, Hit, IndexState, SearchPage, SearchRequest, Snippet
+from newsarchive.index.generations import live
+from newsarchive.index.state import read_state
+from newsarchive.index.tantivy.build import FORMAT, opened
+from newsarchive.index.tantivy.schema import BOOSTS, FIELD_ANALYZER, NAMES, STEMMED, WORD_PATTERN, analyzers
+from newsarchive.urls import source_of
+
+SNIPPET_FRAGMENTS = 2
+SNIPPET_CHARS = 220
+_SURROUND = 60
+_OPEN_ATTEMPTS = 5
+_WORD = re.compile(WORD_PATTERN)
+
+
+def current(state: IndexState | None, store_id: str) -> bool:
+    return (
+        state is not None
+        and state.engine == "tantivy"
+        and state.format == FORMAT
+        and state.store_id == store_id
+    )
+
+
+def _open(root: Path, store):
+    """(index, state) of the live index, or None when there is none yet."""
+    for attempt in range(_OPEN_ATTEMPTS):
+        where = live(root)
+        state = read_state(where) if where else None
+        if where is None or state is None:
+            return None
+        if not current(state, store.store_id):
+            raise IndexUnavailable(
+                f"the search index in {root} is of an older format, another engine or another store;"
+                " run `newsarchive reindex` to rebuild it"
+            )
+        try:
+            return opened(where), state
+        except (OSError, ValueError) as error:
+            if attempt == _OPEN_ATTEMPTS - 1:
+                raise IndexUnavailable(
+                    f"the search index in {root} cannot be opened ({error}); run `newsarchive reindex`"
+                ) from None
+            time.sleep(0.05 * (attempt + 1))
+    return None
+
+
+# -- the query tree as tantivy queries ------------------------------------------
+
+
+@functools.cache
+def _analyzer(name: str) -> tantivy.TextAnalyzer:
+    return analyzers()[name]
+
+
+def _terms(field: str, text: str) -> list[str]:
+    if field in FIELD_ANALYZER:
+        return _analyzer(FIELD_ANALYZER[field]).analyze(text)
+    return [text.strip().lower()] if text.strip() else []
+
+
+def _boosted(field: str, query: tantivy.Query) -> tantivy.Query:
+    boost = BOOSTS.get(field)
+    return tantivy.Query.boost_query(query, boost) if boost else query
+
+
+def _in_fields(field: str | None, make) -> tantivy.Query | None:
+    """The word's query in its field or the default ones; None when it has
+    no term in any of them (punctuation alone): such a word is left out
+    of the query, as Whoosh leaves it."""
+    fields = [field] if field else list(q.DEFAULT_FIELDS)
+    found = [_boosted(name, made) for name in fields if (made := make(name)) is not None]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, part) for part in found])
+
+
+def _words(schema, node: q.Word | q.Phrase):
+    """A word or a phrase in its field(s). A word the analyzer splits
+    (state-run) needs every piece, as Whoosh reads it; a phrase needs them
+    in order."""
+
+    def make(field: str):
+        terms = _terms(field, node.text)
+        if len(terms) <= 1:
+            return tantivy.Query.term_query(schema, field, terms[0]) if terms else None
+        if isinstance(node, q.Phrase):
+            return tantivy.Query.phrase_query(
+                schema, field, list[str | tuple[int, str]](terms), slop=node.slop
+            )
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.term_query(schema, field, term)) for term in terms]
+        )
+
+    return _in_fields(node.field, make)
+
+
+def _pattern(schema, node: q.Pattern):
+    # The pieces between * and ? folded as names are (lowercase, no
+    # accents, not stemmed): a pattern matches the words as written.
+    regex = "".join(
+        ".*" if piece == "*" else "." if piece == "?" else re.escape("".join(_analyzer(NAMES).analyze(piece)))
+        for piece in re.split(r"([*?])", node.text)
+        if piece
+    )
+    if not re.search(r"\w", regex):
+        return None
+
+    def make(field: str):
+        if field not in FIELD_ANALYZER:
+            return None
+        return tantivy.Query.regex_query(schema, field, regex)
+
+    return _in_fields(node.field, make)
+
+
+def _dates(schema, node: q.Dates):
+    from newsarchive.dates import parse_bound
+    from newsarchive.errors import BadDate
+
+    try:
+        start = parse_bound(node.start).start if node.start else None
+        end = parse_bound(node.end).end if node.end else None
+    except BadDate as error:
+        raise BadQuery(f"published: {error}") from None
+    if start is None and end is None:
+        return tantivy.Query.all_query()
+    return tantivy.Query.range_query(schema, "published", tantivy.FieldType.Date, start, end)
+
+
+def translate(schema, node: q.Node) -> tantivy.Query | None:
+    """tantivy's query for a tree; None for one with no term in it."""
+    if isinstance(node, q.Word | q.Phrase):
+        return _words(schema, node)
+    if isinstance(node, q.Pattern):
+        return _pattern(schema, node)
+    if isinstance(node, q.Dates):
+        return _dates(schema, node)
+    if isinstance(node, q.Not):
+        excluded = translate(schema, node.part)
+        return _excluding([], [excluded]) if excluded is not None else None
+    if isinstance(node, q.All):
+        wanted = [
+            made for part in node.parts if not isinstance(part, q.Not) if (made := translate(schema, part))
+        ]
+        unwanted = [
+            made for part in node.parts if isinstance(part, q.Not) if (made := translate(schema, part.part))
+        ]
+        return _excluding(wanted, unwanted) if wanted or unwanted else None
+    either = [made for part in node.parts if (made := translate(schema, part)) is not None]
+    if not either:
+        return None
+    return (
+        either[0]
+        if len(either) == 1
+        else tantivy.Query.boolean_query([(tantivy.Occur.Should, part) for part in either])
+    )
+
+
+def _excluding(wanted: list, unwanted: list) -> tantivy.Query:
+    clauses = [(tantivy.Occur.Must, part) for part in wanted or [tantivy.Query.all_query()]]
+    clauses += [(tantivy.Occur.MustNot, part) for part in unwanted]
+    return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+
+
+def _filters(schema, request: SearchRequest) -> list[tantivy.Query]:
+    found = []
+    if request.source:
+        name = request.source.strip().lower()
+        found.append(
+            tantivy.Query.term_query(
+                schema, "source", source_of(name) if "://" in name else name.removeprefix("www.")
+            )
+        )
+    if request.author:
+        names = _analyzer(NAMES).analyze(request.author)
+        if not names:
+            raise BadQuery(f"--author {request.author!r} has no name in it")
+        found.append(
+            tantivy.Query.term_query(schema, "author", names[0])
+            if len(names) == 1
+            else tantivy.Query.phrase_query(schema, "author", list[str | tuple[int, str]](names))
+        )
+    if request.since or request.until:
+        start = request.since.start if request.since else None
+        end = request.until.end if request.until else None
+        if start and end and start > end:
+            raise BadQuery("--since is after --until: nothing can be in between")
+        found.append(tantivy.Query.range_query(schema, "published", tantivy.FieldType.Date, start, end))
+    return found
+
+
+def _tree(request: SearchRequest) -> q.Node | None:
+    """The parsed query; None for no query with filters (everything)."""
+    if request.sort not in SORTS:
+        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    filtered = request.source or request.author or request.since or request.until
+    if not request.query.strip() and filtered:
+        return None
+    return q.parse(request.query)
+
+
+def _query(schema, tree: q.Node | None, request: SearchRequest) -> tantivy.Query:
+    made = translate(schema, tree) if tree is not None else tantivy.Query.all_query()
+    if made is None:  # words, but none with a term in it: nothing matches
+        made = tantivy.Query.empty_query()
+    return _excluding([made, *_filters(schema, request)], [])
+
+
+def _ordered(searcher, query, request: SearchRequest, limit: int, offset: int, count: bool):
+    if request.sort == "relevance":
+        return searcher.search(query, limit, count=count, offset=offset)
+    key = "newest" if request.sort == "newest" else "oldest"
+    return searcher.search(
+        query, limit, count=count, order_by_field=key, offset=offset, order=tantivy.Order.Desc
+    )
+
+
+def search(root: Path, store, request: SearchRequest) -> SearchPage:
+    tree = _tree(request)
+    opened_index = _open(root, store)
+    if opened_index is None:
+        return SearchPage(request, 0, behind=store.last_seq(), indexed=False)
+    index, state = opened_index
+    schema = index.schema
+    try:
+        query = _query(schema, tree, request)
+        searcher = index.searcher()
+        if request.sort == "relevance":
+            total, page = _ranked(searcher, query, request.offset, request.limit)
+        else:
+            result = _ordered(searcher, query, request, max(request.limit, 1), request.offset, True)
+            total = result.count or 0
+            page = [(key, searcher.doc(address)["id"][0]) for key, address in result.hits]
+    except ValueError as error:
+        raise BadQuery(
+            f"cannot search for that ({error}); put words in quotes to search them literally"
+        ) from None
+    page = page[: request.limit]
+    ids = [article_id for _, article_id in page]
+    articles = store.get_many(ids)
+    scores = [key for key, _ in page]
+    words = _highlighted(tree)
+    hits = []
+    for article_id, key in zip(ids, scores, strict=False):
+        article = articles.get(article_id)
+        if article is None:  # removed from the store; the index lags
+            continue
+        score = round(float(key), 4) if request.sort == "relevance" else None
+        hits.append(Hit(article, score, snippet(article, words)))
+    behind = max(store.last_seq() - state.seq, 0)
+    return SearchPage(request, total, hits, behind=behind)
+
+
+def _ranked(searcher, query, offset: int, limit: int) -> tuple[int, list[tuple[float, str]]]:
+    """(total, the page's (score, id)) by relevance, equal scores in id
+    order, so a page is the same however the index was built (tantivy
+    breaks ties by its internal document order)."""
+    wanted = offset + limit
+    fetch = max(wanted, 1)
+    while True:
+        result = searcher.search(query, fetch, count=True)
+        hits = result.hits
+        total = result.count or 0
+        # Enough when every hit scoring like the last wanted one is in.
+        if len(hits) >= total or (len(hits) > wanted and hits[-1][0] < hits[wanted - 1][0]):
+            break
+        fetch *= 2
+    ranked = sorted(
+        ((float(score), searcher.doc(address)["id"][0]) for score, address in hits),
+        key=lambda hit: (-hit[0], hit[1]),
+    )
+    return total, ranked[offset:wanted]
+
+
+def matching_ids(root: Path, store, request: SearchRequest) -> list[str]:
+    tree = _tree(request)
+    opened_index = _open(root, store)
+    if opened_index is None:
+        return []
+    index, _ = opened_index
+    searcher = index.searcher()
+    try:
+        query = _query(index.schema, tree, request)
+        result = _ordered(searcher, query, request, max(searcher.num_docs, 1), 0, False)
+    except ValueError as error:
+        raise BadQuery(
+            f"cannot search for that ({error}); put words in quotes to search them literally"
+        ) from None
+    return [searcher.doc(address)["id"][0] for _, address in result.hits]
+
+
+def entries(root: Path, store) -> dict[str, str]:
+    opened_index = _open(root, store)
+    if opened_index is None:
+        return {}
+    index, _ = opened_index
+    searcher = index.searcher()
+    result = searcher.search(tantivy.Query.all_query(), max(searcher.num_docs, 1), count=False)
+    found = {}
+    for _, address in result.hits:
+        doc = searcher.doc(address)
+        found[doc["id"][0]] = doc["hash"][0]
+    return found
+
+
+# -- snippets ------------------------------------------------------------------
+
+
+def _highlighted(tree: q.Node | None) -> frozenset[str]:
+    """The stemmed terms of the query's words in prose fields."""
+    if tree is None:
+        return frozenset()
+    terms: set[str] = set()
+    for field, text in q.words_of(tree):
+        if field in (None, "title", "subtitle", "text") and "*" not in text and "?" not in text:
+            terms.update(_analyzer(STEMMED).analyze(text))
+    return frozenset(terms)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stem(word: str) -> tuple[str, ...]:
+    return tuple(_analyzer(STEMMED).analyze(word))
+
+
+def snippet(article: Article, words: frozenset[str]) -> Snippet:
+    """Up to two passages of the text around the query's words, the words
+    marked; the start of the article when none of them is in it."""
+    scored = []
+    for number, paragraph in enumerate(article.text.split("\n\n")):
+        marks = [m.span() for m in _WORD.finditer(paragraph) if words and set(_stem(m.group())) & words]
+        if marks:
+            found = {paragraph[a:b].lower() for a, b in marks}
+            scored.append((-len(found), number, paragraph, marks))
+    if not scored:
+        lead = article.subtitle or article.text
+        cut = lead[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(lead) > SNIPPET_CHARS else lead
+        return Snippet(re.sub(r"\s+", " ", cut) + ("…" if len(lead) > len(cut) else ""))
+    chosen = sorted(sorted(scored)[:SNIPPET_FRAGMENTS], key=lambda item: item[1])
+    text, spans = "", []
+    for _, _, paragraph, marks in chosen:
+        start = max(0, marks[0][0] - _SURROUND)
+        if start:
+            start = paragraph.find(" ", start) + 1 or start
+        end = min(len(paragraph), start + SNIPPET_CHARS)
+        if end < len(paragraph):
+            end = paragraph.rfind(" ", start, end) if paragraph.rfind(" ", start, end) > marks[0][1] else end
+        piece = ("…" if start else "") + paragraph[start:end] + ("…" if end < len(paragraph) else "")
+        offset = len(text) + (1 if text else 0) + (1 if start else 0) - start
+        spans += [(a + offset, b + offset) for a, b in marks if start <= a and b <= end]
+        text = f"{text} {piece}" if text else piece
+    return _collapsed(text, spans)
+
+
+def _collapsed(text: str, spans: list[tuple[int, int]]) -> Snippet:
+    """Runs of whitespace as one space, the spans moved with the text."""
+    out, shift, position = [], [0] * (len(text) + 1), 0
+    for match in re.finditer(r"\s+|\S+", text):
+        piece = " " if match.group().isspace() else match.group()
+        for index in range(match.start(), match.end() + 1):
+            shift[index] = position + min(index - match.start(), len(piece))
+        out.append(piece)
+        position += len(piece)
+    joined = "".join(out)
+    lead = len(joined) - len(joined.lstrip())
+    moved = [(shift[a] - lead, shift[b] - lead) for a, b in spans]
+    return Snippet(joined.strip(), tuple(moved))
