@@ -48,23 +48,22 @@ def test_results_in_a_pipe_are_the_terminal_view_as_plain_text(na, tmp_path):
 
     from rich.console import Console
 
+    from newsarchive.archive import Archive
     from newsarchive.cli.lines import plain, results_layout
     from newsarchive.cli.views import results_view
+    from newsarchive.config import Config
     from newsarchive.index.api import SearchRequest
-    from newsarchive.index.whoosh.search import search
-    from newsarchive.store import open_store
 
     na("add", *(str(p) for p in sorted(PAGES.glob("*.html")) if p.name != "section-page.html"))
     archive = na.archive
     piped = na("search", "lighthouse").stdout
-    with open_store(archive / "store.sqlite3") as store:
-        for request in (SearchRequest("lighthouse"), SearchRequest("zzzq"), SearchRequest("the", offset=50)):
-            page = search(archive / "index", store, request)
-            drawn = io.StringIO()
-            Console(file=drawn, highlight=False, markup=False, emoji=False, width=100_000).print(
-                results_view(page)
-            )
-            assert plain(results_layout(page)) == drawn.getvalue()
-            if request.query == "lighthouse":
-                assert piped == drawn.getvalue()
-                assert "\x1b" not in piped
+    for request in (SearchRequest("lighthouse"), SearchRequest("zzzq"), SearchRequest("the", offset=50)):
+        page = Archive(Config.load(archive)).search(request)
+        drawn = io.StringIO()
+        Console(file=drawn, highlight=False, markup=False, emoji=False, width=100_000).print(
+            results_view(page)
+        )
+        assert plain(results_layout(page)) == drawn.getvalue()
+        if request.query == "lighthouse":
+            assert piped == drawn.getvalue()
+            assert "\x1b" not in piped

@@ -33,7 +33,6 @@ from newsarchive.config import Config
 from newsarchive.demo.server import SiteServer
 from newsarchive.demo.site import article_page, site_data
 from newsarchive.doctor import examine, index_disagreements, whole_records_end
-from newsarchive.index.whoosh import WhooshEngine
 from newsarchive.store import open_store
 
 pytestmark = pytest.mark.slow
@@ -203,7 +202,8 @@ def test_kills_lose_nothing_acknowledged_and_search_never_fails(material, tmp_pa
             with open_store(archive / "store.sqlite3") as store:
                 report = examine(Archive(Config(archive)), store, repair=True)
                 assert report.healthy, f"{where}: {report.to_dict()}"
-                assert index_disagreements(WhooshEngine(archive / "index", store), store) == [], where
+                engine = Archive(Config(archive)).engine(store)
+                assert index_disagreements(engine, store) == [], where
                 results.append((name, process.returncode, len(acknowledged), store.count()))
             shutil.rmtree(archive)
     assert len(results) == KILLS
