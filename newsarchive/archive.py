@@ -423,6 +423,7 @@ class Archive:
 
     def stats(self) -> dict:
         """What the archive holds, the index's health and the crawls'."""
+        from newsarchive import index
         from newsarchive.index.api import is_current
 
         with self.open_store() as store:
@@ -435,6 +436,8 @@ class Archive:
                 "present": present,
                 "behind": store.last_seq() - state.seq if present and state else None,
             }
+            if engine.name == "whoosh" and numbers["articles"] > index.WHOOSH_COMFORT:
+                numbers["index"]["suggest"] = index.SWITCH
             pending = self.queue(store).jobs()
             numbers["crawls"] = [
                 # found, not fetched yet: the next crawl resumes them

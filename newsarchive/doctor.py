@@ -41,6 +41,7 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
+    engine: str = ""  # the index engine checked
 
     @property
     def healthy(self) -> bool:
@@ -49,6 +50,7 @@ class Report:
     def to_dict(self) -> dict:
         return {
             "healthy": self.healthy,
+            "engine": self.engine,
             "checked": self.checked,
             "findings": [f.__dict__ for f in self.findings],
         }
@@ -179,6 +181,7 @@ def _index(archive: Archive, store: Store, report: Report, repair: bool) -> None
     from newsarchive.index.follow import catch_up
 
     engine = archive.engine(store)
+    report.engine = engine.name
     problems = index_disagreements(engine, store)
     report.checked["index"] = store.count()
     if not problems:

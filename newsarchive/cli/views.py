@@ -69,6 +69,12 @@ def stats_view(stats: dict) -> Group:
             state = "missing (run `newsarchive reindex`)"
         engine = f"{index['engine']} " if index.get("engine") else ""
         summary.append(f"; {engine}index {state}", style=DIM)
+        if index.get("suggest"):
+            summary.append(
+                f"\nThis archive has grown past what Whoosh searches quickly; `{index['suggest']}`"
+                " switches it to tantivy (searches keep working while it builds).",
+                style="yellow",
+            )
     sources = Table(title="By source", title_justify="left", show_edge=False)
     for column in ("source", "articles", "oldest", "newest", "last added"):
         sources.add_column(column, justify="right" if column == "articles" else "left")
@@ -210,6 +216,8 @@ def sources_view(records: list[dict]) -> Table | Text:
 
 def doctor_view(report, repair: bool) -> Group:
     checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
+    if report.engine:
+        checked += f"; index engine {report.engine}"
     if not report.findings:
         return Group(Text(f"All agree ({checked})."))
     lines: list[RenderableType] = []

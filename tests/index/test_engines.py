@@ -64,3 +64,14 @@ def test_the_engine_can_be_named_in_the_environment(na, monkeypatch):
     result = na("search", "bridge", code=2)
     assert "no index engine 'lucene'; known:" in result.stderr
     assert "tantivy" in result.stderr and "whoosh" in result.stderr
+
+
+def test_stats_suggests_tantivy_when_an_archive_outgrows_whoosh(na, monkeypatch):
+    for page in article_pages()[:3]:
+        na("add", "-", "--url", page.url, input=page.html)
+    assert "suggest" not in na.json("stats")["index"]
+    monkeypatch.setattr("newsarchive.index.WHOOSH_COMFORT", 2)
+    assert na.json("stats")["index"]["suggest"] == "newsarchive reindex --engine tantivy"
+    assert "`newsarchive reindex --engine tantivy` switches it" in na("stats").stdout
+    na("reindex", "--engine", "tantivy")
+    assert "suggest" not in na.json("stats")["index"]

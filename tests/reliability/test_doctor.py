@@ -20,7 +20,8 @@ def test_a_healthy_archive(na, tmp_path):
     add_pages(na, tmp_path)
     report = na.json("doctor")
     assert report["healthy"] is True and report["findings"] == []
-    assert report["checked"]["captures"] == 4
+    assert report["checked"]["captures"] == 4 and report["engine"] == "whoosh"
+    assert "index engine whoosh" in na("doctor").stdout
 
 
 def test_a_lost_index_is_found_and_rebuilt(na, tmp_path, archive_dir):
