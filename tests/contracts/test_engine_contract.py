@@ -268,6 +268,10 @@ def test_totals_are_exact_and_pages_cover_them(indexed, query):
 
 def test_matching_ids_follow_the_sort(indexed):
     engine, _ = indexed
+    relevance = engine.matching_ids(SearchRequest("harbour OR the"))
+    assert relevance == [
+        hit.article.id for hit in engine.search(SearchRequest("harbour OR the", limit=100)).hits
+    ]
     newest = engine.matching_ids(SearchRequest("harbour", sort="newest"))
     pages = engine.search(SearchRequest("harbour", sort="newest", limit=100)).hits
     assert newest == [hit.article.id for hit in pages]

@@ -309,7 +309,10 @@ def matching_ids(root: Path, store, request: SearchRequest) -> list[str]:
         raise BadQuery(
             f"cannot search for that ({error}); put words in quotes to search them literally"
         ) from None
-    return [searcher.doc(address)["id"][0] for _, address in result.hits]
+    found = [(key, searcher.doc(address)["id"][0]) for key, address in result.hits]
+    if request.sort == "relevance":  # equal scores in id order, as search pages them
+        found.sort(key=lambda hit: (-float(hit[0]), hit[1]))
+    return [article_id for _, article_id in found]
 
 
 def entries(root: Path, store) -> dict[str, str]:
