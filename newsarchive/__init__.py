@@ -5,7 +5,7 @@ The library's front door, for use from Python::
     from newsarchive import Archive, Config, SearchRequest
 
     archive = Archive(Config.load("~/news"))
-    page = archive.search(SearchRequest("flood barriers", since=None))
+    page = archive.search(SearchRequest("flood barriers", sort="newest"))
 
 Names are imported when first used, so `import newsarchive` stays cheap.
 """

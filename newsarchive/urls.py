@@ -61,6 +61,13 @@ def source_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def site_name(typed: str) -> str:
+    """The source a user names, as a site name or any address on it
+    (``--source``, ``sites list``): lower case, without ``www.``."""
+    name = typed.strip().lower()
+    return source_of(name) if "://" in name else name.removeprefix("www.")
+
+
 # -- what a URL probably is ------------------------------------------------------
 
 # Kinds of pages, as the crawl treats them.

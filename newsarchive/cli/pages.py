@@ -22,6 +22,7 @@ from newsarchive.cli.output import (
 )
 from newsarchive.errors import BadInput
 from newsarchive.sanitize import for_terminal
+from newsarchive.urls import site_name
 
 # Saved pages read from a directory.
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -278,7 +279,7 @@ def renormalize(ctx, source: str | None, fmt: str) -> None:
     """
     archive = archive_of(ctx)
     started = time.monotonic()
-    source = source.strip().lower().removeprefix("www.") if source else None
+    source = site_name(source) if source else None
     with progress_bar(None, "renormalizing") as bar:
         task = bar.add_task("renormalize", total=None)
         result = archive.renormalize(

@@ -17,6 +17,7 @@ from newsarchive.cli.output import (
 )
 from newsarchive.errors import BadInput
 from newsarchive.sanitize import for_terminal
+from newsarchive.urls import site_name
 
 # -- search ----------------------------------------------------------------
 
@@ -209,7 +210,7 @@ def sites_list(ctx, source: str | None, fmt: str) -> None:
       newsarchive sites list
       newsarchive sites list harbour-herald.example --json
     """
-    records = archive_of(ctx).site_knowledge(_site_name(source) if source else None)
+    records = archive_of(ctx).site_knowledge(site_name(source) if source else None)
     if fmt == "json":
         print_json(records)
     elif fmt == "jsonl":
@@ -235,18 +236,11 @@ def sites_forget(ctx, source: str, entry: str) -> None:
       newsarchive sites forget harbour-herald.example 2fc1083f
       newsarchive sites forget harbour-herald.example date-order
     """
-    source = _site_name(source)
+    source = site_name(source)
     forgotten = archive_of(ctx).forget(source, entry.strip())
     stdout.print(
         f"forgot {forgotten}; `newsarchive renormalize --source {source}` applies it to stored articles"
     )
-
-
-def _site_name(source: str) -> str:
-    from newsarchive.urls import source_of
-
-    name = source.strip().lower()
-    return source_of(name) if "://" in name else name.removeprefix("www.")
 
 
 # -- export ----------------------------------------------------------------

@@ -20,7 +20,6 @@ from typing import Protocol
 from newsarchive import registry
 from newsarchive.store import CrawlState, Queued
 
-DEFAULT_KIND = "store"
 # Kind -> "module:class"; the class is made with the archive's store.
 FRONTIERS = {"store": "newsarchive.crawl.queue:StoreQueue"}
 

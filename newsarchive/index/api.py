@@ -15,6 +15,7 @@ answered, IndexUnavailable for an index that cannot be read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
@@ -123,7 +124,53 @@ class SearchEngine(Protocol):
         ...
 
 
-def is_current(engine: SearchEngine, state: IndexState | None, store_id: str) -> bool:
+# Snippets: up to this many passages of about this many characters.
+SNIPPET_FRAGMENTS = 2
+SNIPPET_CHARS = 220
+
+
+def lead_snippet(article: Article) -> Snippet:
+    """The start of an article (its subtitle, else its text), for a hit
+    whose matched words are not in its text."""
+    lead = article.subtitle or article.text
+    cut = lead[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(lead) > SNIPPET_CHARS else lead
+    return Snippet(re.sub(r"\s+", " ", cut) + ("…" if len(lead) > len(cut) else ""))
+
+
+def check_request(request: SearchRequest) -> None:
+    """BadQuery for options no engine can answer (the query itself is
+    checked by its parser)."""
+    from newsarchive.errors import BadQuery
+
+    if request.sort not in SORTS:
+        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    start = request.since.start if request.since else None
+    end = request.until.end if request.until else None
+    if start and end and start > end:
+        raise BadQuery("--since is after --until: nothing can be in between")
+
+
+def stale(root: object) -> Exception:
+    """The error for an index that cannot be caught up, only rebuilt."""
+    from newsarchive.errors import IndexUnavailable
+
+    return IndexUnavailable(
+        f"the search index in {root} is of an older format, another engine or another store;"
+        " run `newsarchive reindex` to rebuild it"
+    )
+
+
+class Versioned(Protocol):
+    """What tells an engine's indexes apart: an engine or its class."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def format(self) -> int: ...
+
+
+def is_current(engine: Versioned, state: IndexState | None, store_id: str) -> bool:
     """Whether an index with this state can be caught up (not rebuilt)."""
     return (
         state is not None

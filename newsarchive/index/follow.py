@@ -21,8 +21,6 @@ from newsarchive import procs
 from newsarchive.errors import IndexUnavailable
 from newsarchive.index.api import Batch, Progress, SearchEngine, is_current
 
-# What the indexing worker imports once, in its fork server.
-PRELOAD = ["newsarchive.index.whoosh.build", "newsarchive.index.whoosh.search", "newsarchive.store.sqlite"]
 # Changes applied per engine commit when catching up: a commit costs a
 # segment write, so batching amortizes it; the bound keeps memory flat.
 CATCH_UP_BATCH = 1000
@@ -106,9 +104,16 @@ CRAWL_PACE = Pace(every=25, interval=3.0)
 PAGES_PACE = Pace(every=100)
 
 
-def indexing_worker() -> Executor:
-    """One worker for `index_archive` calls, one at a time."""
-    return procs.pool(1, PRELOAD, name="index")
+def indexing_worker(store_url: str, engine: str) -> Executor:
+    """One worker for `index_archive` calls, one at a time. Its fork server
+    imports once what they need: this engine's writer and this store's
+    backend (never another engine's library)."""
+    from newsarchive.index import engine_class
+    from newsarchive.store import backend
+
+    writer = engine_class(engine)
+    preload = [getattr(writer, "BUILD", writer.__module__), backend(store_url).__module__]
+    return procs.pool(1, preload, name="index")
 
 
 def index_archive(
@@ -153,7 +158,7 @@ class IndexFollower:
         """A catch-up now (after the one under way), waiting `wait` seconds
         for the writer lock: the reason it could not run, or None."""
         if self._worker is None:
-            self._worker = indexing_worker()
+            self._worker = indexing_worker(self._paths[0], self._paths[3])
         return self._worker.submit(index_archive, *self._paths, wait, self._purpose)
 
     def settle(self) -> None:

@@ -14,7 +14,6 @@ import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 
 from newsarchive.index.api import Batch, IndexState, Progress, SearchPage, SearchRequest
 
@@ -34,9 +33,6 @@ class ModuleEngine:
         """Map the library's and the disk's failures to domain errors."""
         yield
 
-    def _module(self, name: str) -> ModuleType:
-        return importlib.import_module(name)
-
     def state(self) -> IndexState | None:
         raise NotImplementedError
 
@@ -45,26 +41,26 @@ class ModuleEngine:
 
     def search(self, request: SearchRequest) -> SearchPage:
         with self.failures():
-            return self._module(self.SEARCH).search(self.root, self.store, request)
+            return importlib.import_module(self.SEARCH).search(self.root, self.store, request)
 
     def matching_ids(self, request: SearchRequest) -> list[str]:
         with self.failures():
-            return self._module(self.SEARCH).matching_ids(self.root, self.store, request)
+            return importlib.import_module(self.SEARCH).matching_ids(self.root, self.store, request)
 
     def entries(self) -> dict[str, str]:
         with self.failures():
-            return self._module(self.SEARCH).entries(self.root, self.store)
+            return importlib.import_module(self.SEARCH).entries(self.root, self.store)
 
     def create_empty(self) -> None:
         with self.failures():
-            self._module(self.BUILD).create_empty(self.root, self.store)
+            importlib.import_module(self.BUILD).create_empty(self.root, self.store)
 
     def apply(self, batch: Batch) -> None:
         with self.failures():
-            self._module(self.BUILD).apply(self.root, self.store, batch)
+            importlib.import_module(self.BUILD).apply(self.root, self.store, batch)
 
     def rebuild(self, progress: Progress | None = None, *, workers: int = 1, lean: bool = False) -> int:
         with self.failures():
-            return self._module(self.BUILD).rebuild(
+            return importlib.import_module(self.BUILD).rebuild(
                 self.root, self.store, progress, workers=workers, lean=lean
             )

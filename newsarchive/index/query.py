@@ -103,6 +103,16 @@ _OPERATORS = ("AND", "OR", "NOT")
 def parse(text: str) -> Node:
     """The tree of a query; BadQuery, saying what to do, when it cannot be
     searched (empty, an unknown field, no word in it)."""
+    check_text(text)
+    tree = _Parser(_tokens(text)).query()
+    if tree is None or not _searchable(tree):
+        raise BadQuery("the query has no searchable words; give at least one word or number")
+    return tree
+
+
+def check_text(text: str) -> None:
+    """BadQuery for a query that is empty or names a field that does not
+    exist (whatever engine reads it)."""
     if not text or not text.strip():
         raise BadQuery("the query is empty: give words to search for, e.g. newsarchive search climate")
     known = set(QUERY_FIELDS) | set(ALIASES) | {DATE_FIELD}
@@ -114,10 +124,6 @@ def parse(text: str) -> Node:
             f"unknown field {unknown[0]!r} in the query; fields are {', '.join(QUERY_FIELDS)}, {DATE_FIELD}"
             " (put the words in quotes to search for them as text)"
         )
-    tree = _Parser(_tokens(text)).query()
-    if tree is None or not _searchable(tree):
-        raise BadQuery("the query has no searchable words; give at least one word or number")
-    return tree
 
 
 def _tokens(text: str) -> list[tuple[str, str, bool]]:
@@ -135,9 +141,7 @@ def _tokens(text: str) -> list[tuple[str, str, bool]]:
 
 def _searchable(node: Node) -> bool:
     """Whether a tree can match anything by itself (not only exclusions)."""
-    if isinstance(node, Word | Phrase):
-        return bool(re.search(r"\w", node.text))
-    if isinstance(node, Pattern):
+    if isinstance(node, Word | Phrase | Pattern):
         return bool(re.search(r"\w", node.text))
     if isinstance(node, Dates):
         return True

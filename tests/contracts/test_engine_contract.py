@@ -314,14 +314,29 @@ def test_rebuild_gives_the_same_answers_and_state(indexed):
 
 def test_searches_answer_while_a_rebuild_runs(indexed):
     """A reader never sees a half-built index: it gets the old one or the new."""
+    import threading
+
     engine, store = indexed
     expected = titles(indexed, "harbour", limit=20)
     seen = []
+    building = threading.Event()
 
-    def progress(done, total):
-        seen.append(titles(indexed, "harbour", limit=20))
+    def read() -> None:
+        # A reader of its own, as another process would be.
+        with open_store(store.url) as own:
+            reader = engine_of(engine, own)
+            while not building.is_set() or not seen:
+                page = reader.search(SearchRequest("harbour", limit=20))
+                seen.append([hit.article.title for hit in page.hits])
 
-    engine.rebuild(progress)
+    searching = threading.Thread(target=read)
+    searching.start()
+    try:
+        for _ in range(3):  # rebuilds swapped in while the reader goes on
+            engine.rebuild()
+    finally:
+        building.set()
+        searching.join()
     assert seen and all(answer == expected for answer in seen)
 
 

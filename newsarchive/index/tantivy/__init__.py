@@ -16,8 +16,8 @@ from newsarchive.errors import IndexUnavailable, disk_error
 from newsarchive.index.api import IndexState
 from newsarchive.index.modules import ModuleEngine
 
-# Kept in step with build.FORMAT (importing build would load tantivy for
-# `stats`, which only reads the state file).
+# Bumped when the schema or an analyzer changes: an older index is rebuilt.
+# Here, not in build.py, so `stats` knows it without loading tantivy.
 FORMAT = 1
 
 

@@ -19,10 +19,9 @@ from newsarchive.errors import IndexUnavailable
 from newsarchive.index.api import Batch, IndexState, Progress
 from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.state import read_state, write_state
+from newsarchive.index.tantivy import FORMAT
 from newsarchive.index.tantivy.schema import analyzers, build_schema, document
 
-# Bumped when the schema or an analyzer changes: an older index is rebuilt.
-FORMAT = 1
 # Indexing memory: a catch-up beside a crawl keeps small; a rebuild may use more.
 LEAN_HEAP = 50_000_000
 REBUILD_HEAP = 256_000_000

@@ -19,27 +19,34 @@ import tantivy
 from newsarchive.article import Article
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.index import query as q
-from newsarchive.index.api import SORTS, Hit, IndexState, SearchPage, SearchRequest, Snippet
+from newsarchive.index.api import (
+    SNIPPET_CHARS,
+    SNIPPET_FRAGMENTS,
+    Hit,
+    IndexState,
+    SearchPage,
+    SearchRequest,
+    Snippet,
+    check_request,
+    is_current,
+    lead_snippet,
+    stale,
+)
 from newsarchive.index.generations import live
 from newsarchive.index.state import read_state
-from newsarchive.index.tantivy.build import FORMAT, opened
+from newsarchive.index.tantivy.build import opened
 from newsarchive.index.tantivy.schema import BOOSTS, FIELD_ANALYZER, NAMES, STEMMED, WORD_PATTERN, analyzers
-from newsarchive.urls import source_of
+from newsarchive.urls import site_name
 
-SNIPPET_FRAGMENTS = 2
-SNIPPET_CHARS = 220
 _SURROUND = 60
 _OPEN_ATTEMPTS = 5
 _WORD = re.compile(WORD_PATTERN)
 
 
 def current(state: IndexState | None, store_id: str) -> bool:
-    return (
-        state is not None
-        and state.engine == "tantivy"
-        and state.format == FORMAT
-        and state.store_id == store_id
-    )
+    from newsarchive.index.tantivy import TantivyEngine
+
+    return is_current(TantivyEngine, state, store_id)
 
 
 def _open(root: Path, store):
@@ -50,10 +57,7 @@ def _open(root: Path, store):
         if where is None or state is None:
             return None
         if not current(state, store.store_id):
-            raise IndexUnavailable(
-                f"the search index in {root} is of an older format, another engine or another store;"
-                " run `newsarchive reindex` to rebuild it"
-            )
+            raise stale(root)
         try:
             return opened(where), state
         except (OSError, ValueError) as error:
@@ -188,12 +192,7 @@ def _excluding(wanted: list, unwanted: list) -> tantivy.Query:
 def _filters(schema, request: SearchRequest) -> list[tantivy.Query]:
     found = []
     if request.source:
-        name = request.source.strip().lower()
-        found.append(
-            tantivy.Query.term_query(
-                schema, "source", source_of(name) if "://" in name else name.removeprefix("www.")
-            )
-        )
+        found.append(tantivy.Query.term_query(schema, "source", site_name(request.source)))
     if request.author:
         names = _analyzer(NAMES).analyze(request.author)
         if not names:
@@ -206,16 +205,13 @@ def _filters(schema, request: SearchRequest) -> list[tantivy.Query]:
     if request.since or request.until:
         start = request.since.start if request.since else None
         end = request.until.end if request.until else None
-        if start and end and start > end:
-            raise BadQuery("--since is after --until: nothing can be in between")
         found.append(tantivy.Query.range_query(schema, "published", tantivy.FieldType.Date, start, end))
     return found
 
 
 def _tree(request: SearchRequest) -> q.Node | None:
     """The parsed query; None for no query with filters (everything)."""
-    if request.sort not in SORTS:
-        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    check_request(request)
     filtered = request.source or request.author or request.since or request.until
     if not request.query.strip() and filtered:
         return None
@@ -358,9 +354,7 @@ def snippet(article: Article, words: frozenset[str]) -> Snippet:
             found = {paragraph[a:b].lower() for a, b in marks}
             scored.append((-len(found), number, paragraph, marks))
     if not scored:
-        lead = article.subtitle or article.text
-        cut = lead[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(lead) > SNIPPET_CHARS else lead
-        return Snippet(re.sub(r"\s+", " ", cut) + ("…" if len(lead) > len(cut) else ""))
+        return lead_snippet(article)
     chosen = sorted(sorted(scored)[:SNIPPET_FRAGMENTS], key=lambda item: item[1])
     text, spans = "", []
     for _, _, paragraph, marks in chosen:

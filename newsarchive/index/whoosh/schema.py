@@ -51,12 +51,6 @@ def build_schema() -> Schema:
     )
 
 
-# Fields a query can name, as users type them.
-QUERY_FIELDS = ("title", "subtitle", "text", "author", "source", "section", "tag", "language")
-# Fields searched by words with no field named.
-DEFAULT_FIELDS = ("title", "subtitle", "text", "author", "tag")
-
-
 def document(article: Article) -> dict:
     """The index document for an article: pure."""
     doc: dict[str, object] = {

@@ -22,34 +22,38 @@ from whoosh.query import NullQuery
 
 from newsarchive.article import Article
 from newsarchive.errors import BadQuery, IndexUnavailable
-from newsarchive.index.api import SORTS, Hit, IndexState, SearchPage, SearchRequest, Snippet
+from newsarchive.index.api import (
+    SNIPPET_CHARS,
+    SNIPPET_FRAGMENTS,
+    Hit,
+    IndexState,
+    SearchPage,
+    SearchRequest,
+    Snippet,
+    check_request,
+    is_current,
+    lead_snippet,
+    stale,
+)
 from newsarchive.index.generations import live
+from newsarchive.index.query import ALIASES, DEFAULT_FIELDS, check_text
 from newsarchive.index.state import read_state
 from newsarchive.index.whoosh import fixes  # noqa: F401  (corrects Whoosh's AND NOT)
 from newsarchive.index.whoosh.analysis import fold, fold_and_stem
 from newsarchive.index.whoosh.compat import answer_to_former_paths
 from newsarchive.index.whoosh.matches import TooCostly, matching_docs
-from newsarchive.index.whoosh.schema import DEFAULT_FIELDS, INDEX_FORMAT, QUERY_FIELDS, build_schema
+from newsarchive.index.whoosh.schema import build_schema
 from newsarchive.store import Store
-from newsarchive.urls import source_of
+from newsarchive.urls import site_name
 
 answer_to_former_paths()  # indexes pickled by earlier versions name their old paths
 
-# Field names users may also type, mapped to the index's own.
-FIELD_ALIASES = {
-    "tag": ["tags", "keyword", "keywords"],
-    "author": ["authors", "by", "byline"],
-    "language": ["lang"],
-    "section": ["category"],
-    "text": ["body"],
-}
-_KNOWN_FIELDS = set(QUERY_FIELDS) | {"published"} | {a for v in FIELD_ALIASES.values() for a in v}
-# A field prefix outside quotes: "word:" not followed by "//" (a URL).
-_FIELD_PREFIX = re.compile(r'"[^"]*"|(?<![\w.])([A-Za-z_]\w*):(?!//)')
+# Field names users may also type, grouped under the index's own (Whoosh's
+# FieldAliasPlugin wants them that way round).
+FIELD_ALIASES: dict[str, list[str]] = {}
+for _alias, _field in ALIASES.items():
+    FIELD_ALIASES.setdefault(_field, []).append(_alias)
 
-# Snippets: up to this many fragments of about this many characters.
-SNIPPET_FRAGMENTS = 2
-SNIPPET_CHARS = 220
 # Markers around highlighted words inside a fragment; stored text never
 # holds control characters (they are stripped on extraction), so these
 # cannot collide with the text.
@@ -67,30 +71,14 @@ _OPEN_ATTEMPTS = 5
 def current(state: IndexState | None, store_id: str) -> bool:
     """Whether an index with this state is Whoosh's of today's format for
     this store (else it is rebuilt, never read wrongly)."""
-    return (
-        state is not None
-        and state.engine == "whoosh"
-        and state.format == INDEX_FORMAT
-        and state.store_id == store_id
-    )
+    from newsarchive.index.whoosh import WhooshEngine
+
+    return is_current(WhooshEngine, state, store_id)
 
 
 def parse_query(text: str, schema=None):
     """The Whoosh query for a user's query string; BadQuery when unusable."""
-    if not text or not text.strip():
-        raise BadQuery("the query is empty: give words to search for, e.g. newsarchive search climate")
-    unknown = sorted(
-        {
-            m.group(1)
-            for m in _FIELD_PREFIX.finditer(text)
-            if m.group(1) and m.group(1).lower() not in _KNOWN_FIELDS
-        }
-    )
-    if unknown:
-        raise BadQuery(
-            f"unknown field {unknown[0]!r} in the query; fields are {', '.join(QUERY_FIELDS)}, published"
-            " (put the words in quotes to search for them as text)"
-        )
+    check_text(text)
     schema = schema or build_schema()
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema)
     # +word / -word only at the start of a word: "state-run" stays one term.
@@ -112,8 +100,7 @@ def parse_query(text: str, schema=None):
 def _filters(request: SearchRequest, schema):
     clauses = []
     if request.source:
-        name = request.source.strip().lower()
-        clauses.append(q.Term("source", source_of(name) if "://" in name else name.removeprefix("www.")))
+        clauses.append(q.Term("source", site_name(request.source)))
     if request.author:
         words = [t.text for t in schema["author"].analyzer(request.author)]
         if not words:
@@ -122,8 +109,6 @@ def _filters(request: SearchRequest, schema):
     if request.since or request.until:
         start = request.since.start if request.since else None
         end = request.until.end if request.until else None
-        if start and end and start > end:
-            raise BadQuery("--since is after --until: nothing can be in between")
         clauses.append(q.DateRange("published", start, end))
     return q.And(clauses) if clauses else None
 
@@ -161,10 +146,7 @@ def _open(index_root: Path, store: Store):
         if state is None:
             return None
         if not current(state, store.store_id):
-            raise IndexUnavailable(
-                f"the search index in {index_root} is of an older format or built for another store;"
-                " run `newsarchive reindex` to rebuild it"
-            )
+            raise stale(index_root)
         try:
             ix = open_dir(str(where))
             try:
@@ -193,8 +175,7 @@ def _query(request: SearchRequest, schema):
 def search(index_root: Path, store: Store, request: SearchRequest) -> SearchPage:
     """One page of results, each with its article (from the store) and a
     highlighted snippet."""
-    if request.sort not in SORTS:
-        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    check_request(request)
     with reading(index_root, store) as (searcher, state):
         if searcher is None:
             _query(request, build_schema())  # a bad query is an error even so
@@ -204,8 +185,7 @@ def search(index_root: Path, store: Store, request: SearchRequest) -> SearchPage
 
 def matching_ids(index_root: Path, store: Store, request: SearchRequest) -> list[str]:
     """Ids of every match, in the requested order (for export)."""
-    if request.sort not in SORTS:
-        raise BadQuery(f"--sort must be one of {', '.join(SORTS)}")
+    check_request(request)
     with reading(index_root, store) as (searcher, _):
         if searcher is None:
             _query(request, build_schema())
@@ -339,9 +319,7 @@ class _MarkFormatter(Formatter):
 
 def _snippet(marked: str, article: Article) -> Snippet:
     if not marked:
-        lead = article.subtitle or article.text
-        cut = lead[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(lead) > SNIPPET_CHARS else lead
-        return Snippet(re.sub(r"\s+", " ", cut) + ("…" if len(lead) > len(cut) else ""))
+        return lead_snippet(article)
     marked = re.sub(r"\s+", " ", marked).strip()
     text, spans, position = [], [], 0
     for piece in re.split(f"({_MARK_START}[^{_MARK_END}]*{_MARK_END})", marked):
