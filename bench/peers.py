@@ -5,6 +5,8 @@
     python bench/peers.py extract DIR
     python bench/peers.py fetch URLS-FILE [DELAY]
     python bench/peers.py fetch-extract-index URLS-FILE INDEX
+    python bench/peers.py tantivy-build STORE INDEX
+    python bench/peers.py tantivy-search INDEX QUERY [--since DATE --until DATE --newest]
 
 `search` opens a Whoosh index and runs one query with Whoosh's own parser,
 printing the ids of the top ten; `build` indexes every article of a store
@@ -13,7 +15,12 @@ displayed fields stored); `extract` runs trafilatura alone over saved
 pages; `fetch` is a bare Scrapy spider fetching a list of URLs and doing
 nothing with them; `fetch-extract-index` fetches them the same way and
 puts each page through trafilatura into one Whoosh writer, in one
-process. Each is what a developer would write with the libraries alone,
+process. `tantivy-build` indexes every article of a store into a tantivy
+index of the stock kind (tantivy's own English stemming tokenizer, one
+writer with its default heap and threads); `tantivy-search` opens a
+tantivy index (newsarchive's, so both answer from the same files) and
+runs one query with tantivy's own parser. Each is what a developer would
+write with the libraries alone,
 so the ratio says what newsarchive's own work costs.
 """
 
@@ -73,30 +80,40 @@ def naive_index(index: str):
     return create_in(index, schema)
 
 
-def build(store: str, index: str) -> None:
+def stored_articles(store: str):
+    """Each article of a newsarchive store as a dict of the fields indexed,
+    the empty ones left out (authors and tags as lists, published as a
+    datetime), read with sqlite3 alone."""
     import json
     import sqlite3
     from datetime import datetime
 
-    writer = naive_index(index).writer()
     rows = sqlite3.connect(store).execute(
         "SELECT id, title, subtitle, text, authors, source, section, tags, language, published FROM articles"
     )
-    count = 0
     for id_, title, subtitle, text, authors, source, section, tags, language, published in rows:
-        doc = {"id": id_, "title": title, "text": text, "source": source}
-        if subtitle:
-            doc["subtitle"] = subtitle
-        if authors:
-            doc["author"] = ", ".join(json.loads(authors))
-        if section:
-            doc["section"] = section
-        if tags:
-            doc["tag"] = ",".join(json.loads(tags))
-        if language:
-            doc["language"] = language
-        if published:
-            doc["published"] = datetime.fromisoformat(published).replace(tzinfo=None)
+        found = {
+            "subtitle": subtitle,
+            "author": json.loads(authors) if authors else None,
+            "section": section,
+            "tag": json.loads(tags) if tags else None,
+            "language": language,
+            "published": datetime.fromisoformat(published) if published else None,
+        }
+        yield {"id": id_, "title": title, "text": text, "source": source} | {
+            name: value for name, value in found.items() if value
+        }
+
+
+def build(store: str, index: str) -> None:
+    writer = naive_index(index).writer()
+    count = 0
+    for doc in stored_articles(store):
+        for name, joiner in (("author", ", "), ("tag", ",")):
+            if name in doc:
+                doc[name] = joiner.join(doc[name])
+        if "published" in doc:
+            doc["published"] = doc["published"].replace(tzinfo=None)
         writer.add_document(**doc)
         count += 1
     writer.commit()
@@ -193,6 +210,56 @@ def fetch_extract_index(urls_file: str, index: str) -> None:
     print(fetched, len(indexed))
 
 
+def tantivy_build(store: str, index: str) -> None:
+    import os
+    import shutil
+
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for name in ("title", "subtitle", "text", "author", "tag", "section"):
+        builder.add_text_field(name, tokenizer_name="en_stem")
+    builder.add_text_field("source", tokenizer_name="raw")
+    builder.add_text_field("language", tokenizer_name="raw")
+    builder.add_date_field("published", indexed=True, fast=True)
+    shutil.rmtree(index, ignore_errors=True)
+    os.makedirs(index)
+    writer = tantivy.Index(builder.build(), path=index).writer()
+    count = 0
+    for doc in stored_articles(store):
+        writer.add_document(tantivy.Document(**doc))
+        count += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    print(count)
+
+
+def tantivy_search(index: str, query: str, since: str | None, until: str | None, newest: bool) -> None:
+    from datetime import datetime
+
+    import tantivy
+
+    ix = tantivy.Index.open(index)
+    # newsarchive's index names its own analyzers; a query is parsed with them.
+    for name, stemmed in (("na_names", False), ("na_stemmed", True)):
+        words = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"[\w\*]+(?:\.?[\w\*]+)*"))
+        words = words.filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
+        if stemmed:
+            words = words.filter(tantivy.Filter.stemmer("english"))
+        ix.register_tokenizer(name, words.build())
+    parsed = ix.parse_query(query, FIELDS)
+    if since or until:
+        start = datetime.fromisoformat(since) if since else None
+        end = datetime.fromisoformat(until) if until else None
+        dates = tantivy.Query.range_query(ix.schema, "published", tantivy.FieldType.Date, start, end)
+        parsed = tantivy.Query.boolean_query([(tantivy.Occur.Must, parsed), (tantivy.Occur.Must, dates)])
+    searcher = ix.searcher()
+    options = {"order_by_field": "newest", "order": tantivy.Order.Desc} if newest else {}
+    for _, address in searcher.search(parsed, 10, **options).hits:
+        print(searcher.doc(address)["id"][0])
+
+
 def main(argv: list[str]) -> None:
     kind, *args = argv
     if kind == "search":
@@ -200,6 +267,13 @@ def main(argv: list[str]) -> None:
         since = flags[flags.index("--since") + 1] if "--since" in flags else None
         until = flags[flags.index("--until") + 1] if "--until" in flags else None
         search(index, query, since, until, "--newest" in flags)
+    elif kind == "tantivy-search":
+        index, query, *flags = args
+        since = flags[flags.index("--since") + 1] if "--since" in flags else None
+        until = flags[flags.index("--until") + 1] if "--until" in flags else None
+        tantivy_search(index, query, since, until, "--newest" in flags)
+    elif kind == "tantivy-build":
+        tantivy_build(*args)
     elif kind == "build":
         build(*args)
     elif kind == "extract":
