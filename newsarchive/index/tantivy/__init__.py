@@ -18,7 +18,7 @@ from newsarchive.index.modules import ModuleEngine
 
 # Bumped when the schema or an analyzer changes: an older index is rebuilt.
 # Here, not in build.py, so `stats` knows it without loading tantivy.
-FORMAT = 1
+FORMAT = 2
 
 
 class TantivyEngine(ModuleEngine):

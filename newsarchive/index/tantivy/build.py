@@ -1,4 +1,5 @@
-"""Write a tantivy index: create one empty, apply a batch, rebuild aside.
+"""Write a tantivy index: each article as a document; create an empty
+index, apply a batch, rebuild aside.
 
 The caller (index/follow.py) holds the archive's writer lock. A tantivy
 commit is atomic (its meta.json is replaced whole), and a rebuild is built
@@ -11,28 +12,23 @@ article is deleted by id and added anew.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import tantivy
 
+from newsarchive.article import Article
+from newsarchive.dates import utc, wall_clock
 from newsarchive.errors import IndexUnavailable
 from newsarchive.index.api import Batch, IndexState, Progress
 from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.state import read_state, write_state
 from newsarchive.index.tantivy import FORMAT
-from newsarchive.index.tantivy.schema import analyzers, build_schema, document
+from newsarchive.index.tantivy.schema import UNDATED, analyzers, build_schema, opened
 
 # Indexing memory: a catch-up beside a crawl keeps small; a rebuild may use more.
 LEAN_HEAP = 50_000_000
 REBUILD_HEAP = 256_000_000
-
-
-def opened(where: Path) -> tantivy.Index:
-    """The index in `where`, its analyzers registered."""
-    index = tantivy.Index.open(str(where))
-    for name, analyzer in analyzers().items():
-        index.register_tokenizer(name, analyzer)
-    return index
 
 
 def _made(where: Path) -> tantivy.Index:
@@ -99,3 +95,32 @@ def rebuild(
     if progress:
         progress(done, total)
     return done
+
+
+def document(article: Article) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_text("id", article.id)
+    doc.add_text("hash", article.content_hash[:16])
+    doc.add_text("title", article.title)
+    if article.subtitle:
+        doc.add_text("subtitle", article.subtitle)
+    doc.add_text("text", article.text)
+    for name in article.authors:
+        doc.add_text("author", name)
+    for name in article.tags:
+        doc.add_text("tag", name)
+    if article.section:
+        doc.add_text("section", article.section)
+    doc.add_text("source", article.source)
+    if article.language:
+        doc.add_text("language", article.language)
+    local, instant = wall_clock(article.published), utc(article.published)
+    if local is not None and instant is not None:
+        doc.add_date("published", local)
+        seconds = int((instant - datetime(1970, 1, 1)).total_seconds())
+        doc.add_integer("newest", seconds)
+        doc.add_integer("oldest", -seconds)
+    else:
+        doc.add_integer("newest", UNDATED)
+        doc.add_integer("oldest", UNDATED)
+    return doc
