@@ -12,14 +12,11 @@ ARCHIVE/ (DESIGN.md, "Archive layout"):
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsarchive.config import Config
 from newsarchive.errors import ArchiveError, ArchiveMissing, BadInput, NoArticle, NotFound
-from newsarchive.lock import WriterLock
 from newsarchive.store import Store, open_store, store_exists, store_url
 
 if TYPE_CHECKING:
@@ -33,8 +30,9 @@ if TYPE_CHECKING:
     from newsarchive.dates import DateBound
     from newsarchive.doctor import Report
     from newsarchive.index.api import Progress, SearchEngine, SearchPage, SearchRequest
+    from newsarchive.lock import WriterLock
     from newsarchive.page import Page
-    from newsarchive.pipeline import Outcome
+    from newsarchive.pipeline import IntakeReport, Outcome, RenormalizeReport
     from newsarchive.sites.knowledge import Sites
     from newsarchive.sites.sources import Source
     from newsarchive.store import StoredArticle
@@ -104,6 +102,8 @@ class Archive:
         return open_queue(self.config.frontier, store)
 
     def writer_lock(self, purpose: str) -> WriterLock:
+        from newsarchive.lock import WriterLock
+
         return WriterLock(self.lock_path, timeout=self.config.lock_timeout, purpose=purpose)
 
     # -- operations: pages into the archive ----------------------------------------
@@ -145,7 +145,7 @@ class Archive:
         purpose: str,
     ) -> IntakeReport:
         from newsarchive.index.follow import PAGES_PACE, IndexFollower
-        from newsarchive.pipeline import Intake
+        from newsarchive.pipeline import Intake, IntakeReport
 
         sites = self.sites(store)
         follower = IndexFollower(self, PAGES_PACE, purpose=purpose)
@@ -177,7 +177,7 @@ class Archive:
         from newsarchive.errors import CaptureError
         from newsarchive.extract import extract_article
         from newsarchive.page import Page
-        from newsarchive.pipeline import Intake
+        from newsarchive.pipeline import Intake, RenormalizeReport
 
         with self.open_store() as store:
             if source and not store.count(source=source):
@@ -446,36 +446,3 @@ class Archive:
             ]
         numbers["archive"] = str(self.root)
         return numbers
-
-
-@dataclass
-class IntakeReport:
-    """What `add` and `import` did: each page's outcome, what was learnt
-    about its site, and whether the index could follow."""
-
-    outcomes: list
-    learnt: dict[str, int] = field(default_factory=dict)  # boilerplate paragraphs learnt, per source
-    cleaned: dict[str, int] = field(default_factory=dict)  # stored articles they were taken out of
-    index_error: str | None = None
-
-    def counts(self, *, readable_only: bool = False) -> dict[str, int]:
-        chosen = [o for o in self.outcomes if not (readable_only and o.reason == "unreadable")]
-        return {
-            status: sum(o.status == status for o in chosen)
-            for status in ("new", "updated", "unchanged", "skipped")
-        }
-
-    def reasons(self, *, readable_only: bool = False) -> dict[str, int]:
-        from collections import Counter
-
-        found = Counter(
-            o.reason for o in self.outcomes if o.reason and not (readable_only and o.reason == "unreadable")
-        )
-        return dict(found.most_common())
-
-
-@dataclass
-class RenormalizeReport:
-    counts: Counter
-    learnt: dict[str, int]
-    index_error: str | None

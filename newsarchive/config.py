@@ -7,8 +7,8 @@ there are sources to follow.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from newsarchive.errors import BadInput
 
@@ -23,8 +23,7 @@ ENV_FRONTIER = "NEWSARCHIVE_FRONTIER"
 DEFAULT_LOCK_TIMEOUT = 60.0
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Everything an Archive is opened from.
 
     `store`: the store's URL (store/__init__.py); None keeps it in the

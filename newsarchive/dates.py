@@ -7,10 +7,9 @@ helpers turn that text into the two forms the index needs.
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from newsarchive.errors import BadDate
 
@@ -56,8 +55,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-@dataclass(frozen=True)
-class DateBound:
+class DateBound(NamedTuple):
     """A user's date bound: the first and last moment of the period named."""
 
     start: datetime
@@ -76,6 +74,8 @@ def parse_bound(text: str) -> DateBound:
             return DateBound(datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59))
         if match := _MONTH.match(value):
             year, month = int(match.group(1)), int(match.group(2))
+            import calendar
+
             last = calendar.monthrange(year, month)[1]
             return DateBound(datetime(year, month, 1), datetime(year, month, last, 23, 59, 59))
         parsed = parse_iso(value)

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 from newsarchive import procs
 from newsarchive.article import Article
@@ -116,8 +116,7 @@ class Intake:
             except NoArticle as refused:
                 return Outcome(page.name, "skipped", reason=refused.reason, message=str(refused))
         if keep_identity is not None:
-            article = replace(
-                article,
+            article = article.replace(
                 url=keep_identity.url,
                 canonical_url=keep_identity.canonical_url,
                 source=keep_identity.source,
@@ -286,3 +285,34 @@ def extract_page(body: bytes, url: str, content_type: str | None, fetched: str, 
         )
     except NoArticle as refused:
         return refused
+
+
+@dataclass
+class IntakeReport:
+    """What `add` and `import` did: each page's outcome, what was learnt
+    about its site, and whether the index could follow."""
+
+    outcomes: list
+    learnt: dict[str, int] = field(default_factory=dict)  # boilerplate paragraphs learnt, per source
+    cleaned: dict[str, int] = field(default_factory=dict)  # stored articles they were taken out of
+    index_error: str | None = None
+
+    def counts(self, *, readable_only: bool = False) -> dict[str, int]:
+        chosen = [o for o in self.outcomes if not (readable_only and o.reason == "unreadable")]
+        return {
+            status: sum(o.status == status for o in chosen)
+            for status in ("new", "updated", "unchanged", "skipped")
+        }
+
+    def reasons(self, *, readable_only: bool = False) -> dict[str, int]:
+        found = Counter(
+            o.reason for o in self.outcomes if o.reason and not (readable_only and o.reason == "unreadable")
+        )
+        return dict(found.most_common())
+
+
+@dataclass
+class RenormalizeReport:
+    counts: Counter
+    learnt: dict[str, int]
+    index_error: str | None

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
-from newsarchive.cli import cli
+from newsarchive.cli.quick import run as quick_search
+from newsarchive.cli.root import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = FIXTURES / "pages"
@@ -39,14 +40,27 @@ def archive_dir(tmp_path) -> Path:
 
 
 class Cli:
-    """Runs newsarchive commands against one archive, in-process."""
+    """Runs newsarchive commands against one archive, in-process, as `main`
+    does: a plain search through the quick path (cli/quick.py), the rest
+    (and what it declines) through click."""
 
     def __init__(self, archive: Path):
         self.archive = archive
         self.runner = CliRunner()
 
+    def quick(self, argv: list[str], input: bytes | str | None = None) -> Result | None:
+        """The quick path's result, or None when it leaves `argv` to click."""
+        with self.runner.isolation(input=input) as (stdout, stderr, output):
+            answered = quick_search(argv)
+        if answered is None:
+            return None
+        return Result(
+            self.runner, stdout.getvalue(), stderr.getvalue(), output.getvalue(), None, answered, None
+        )
+
     def __call__(self, *args: str, input: bytes | str | None = None, code: int | None = 0):
-        result = self.runner.invoke(cli, ["--archive", str(self.archive), *args], input=input)
+        argv = ["--archive", str(self.archive), *args]
+        result = self.quick(argv, input) or self.runner.invoke(cli, argv, input=input)
         if code is not None:
             assert result.exit_code == code, (
                 f"exit {result.exit_code}, wanted {code}\nstdout: {result.stdout}\nstderr: {result.stderr}"

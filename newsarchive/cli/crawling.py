@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from newsarchive.cli import CONTEXT, Failure, archive_of, cli
 from newsarchive.cli.options import bound, check_url
 from newsarchive.cli.output import (
     note,
@@ -15,6 +14,7 @@ from newsarchive.cli.output import (
     print_records,
     stdout,
 )
+from newsarchive.cli.root import CONTEXT, Failure, archive_of, cli
 
 # -- crawl -----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ passes through `for_terminal` here, once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newsarchive.sanitize import for_terminal
 
@@ -16,8 +16,7 @@ DIM, STRONG, LINK, MATCH = "grey50", "bold", "cyan", "bold yellow"
 INDENT = 3
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     text: str
     style: str = ""
     indent: int = 0

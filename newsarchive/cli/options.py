@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import click
-
 from newsarchive.errors import BadInput
 
 
 def bound(option: str, value: str | None):
+    if value is None:
+        return None
     from newsarchive.dates import parse_bound
     from newsarchive.errors import BadDate
 
-    if value is None:
-        return None
     try:
         return parse_bound(value)
     except BadDate as error:
@@ -20,6 +18,8 @@ def bound(option: str, value: str | None):
 
 
 def filter_options(command):
+    import click  # here: the quick search path (quick.py) reads options without click
+
     for option in reversed(
         [
             click.option("--source", help="Only this site, e.g. jpost.com."),

@@ -16,8 +16,6 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import click
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -60,6 +58,7 @@ stderr = _LazyConsole(to_stderr=True)
 def output_options(*, jsonl: bool = False):
     """Add --json (and, for list commands, --jsonl) to a command; the
     command receives `fmt`: "human", "json" or "jsonl"."""
+    import click  # here: the quick search path (quick.py) prints without click
 
     def decorate(command):
         @functools.wraps(command)

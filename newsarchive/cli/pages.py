@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from newsarchive.cli import CONTEXT, Failure, archive_of, cli
 from newsarchive.cli.options import check_url
 from newsarchive.cli.output import (
     note,
@@ -20,6 +19,7 @@ from newsarchive.cli.output import (
     progress_bar,
     stdout,
 )
+from newsarchive.cli.root import CONTEXT, Failure, archive_of, cli
 from newsarchive.errors import BadInput
 from newsarchive.sanitize import for_terminal
 from newsarchive.urls import site_name

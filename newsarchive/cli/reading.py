@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newsarchive.cli import CONTEXT, archive_of, cli
+from newsarchive.cli.hits import print_page
 from newsarchive.cli.options import filter_options, search_request
 from newsarchive.cli.output import (
     note,
@@ -15,9 +15,9 @@ from newsarchive.cli.output import (
     print_jsonl,
     stdout,
 )
+from newsarchive.cli.root import CONTEXT, archive_of, cli
 from newsarchive.errors import BadInput
 from newsarchive.sanitize import for_terminal
-from newsarchive.urls import site_name
 
 # -- search ----------------------------------------------------------------
 
@@ -52,53 +52,7 @@ def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -
       newsarchive search '"tunnel beneath Damascus" OR title:kassam' --json
     """
     request = search_request(" ".join(query), source, author, since, until, sort, limit, offset)
-    page = archive_of(ctx).search(request)
-    if not page.indexed and page.behind:
-        note(
-            f"note: the search index is not built yet ({page.behind} changes to apply); the next command"
-            " that writes, or `newsarchive reindex`, builds it"
-        )
-    elif page.behind:
-        note(
-            f"note: the index is {page.behind} changes behind the store; the next command that writes,"
-            " or `newsarchive reindex`, catches it up"
-        )
-    records = [_hit_record(hit) for hit in page.hits]
-    if fmt == "json":
-        print_json(
-            {
-                "query": request.query,
-                "total": page.total,
-                "total_exact": page.exact,
-                "index_behind": page.behind,
-                "results": records,
-            }
-        )
-    elif fmt == "jsonl":
-        print_jsonl(records)
-    elif sys.stdout.isatty():
-        from newsarchive.cli.views import results_view
-
-        stdout.print(results_view(page))
-    else:  # the same lines, plain: no need for rich in a pipe
-        from newsarchive.cli.lines import plain, results_layout
-
-        sys.stdout.write(plain(results_layout(page)))
-
-
-def _hit_record(hit) -> dict:
-    article = hit.article
-    return {
-        "id": article.id,
-        "url": article.url,
-        "title": article.title,
-        "source": article.source,
-        "published": article.published,
-        "access": article.access,
-        "snippet": hit.snippet.text,
-        "highlights": [list(span) for span in hit.snippet.highlights],
-        "score": hit.score,
-    }
+    print_page(archive_of(ctx).search(request), fmt)
 
 
 # -- show ------------------------------------------------------------------
@@ -210,6 +164,8 @@ def sites_list(ctx, source: str | None, fmt: str) -> None:
       newsarchive sites list
       newsarchive sites list harbour-herald.example --json
     """
+    from newsarchive.urls import site_name
+
     records = archive_of(ctx).site_knowledge(site_name(source) if source else None)
     if fmt == "json":
         print_json(records)
@@ -236,6 +192,8 @@ def sites_forget(ctx, source: str, entry: str) -> None:
       newsarchive sites forget harbour-herald.example 2fc1083f
       newsarchive sites forget harbour-herald.example date-order
     """
+    from newsarchive.urls import site_name
+
     source = site_name(source)
     forgotten = archive_of(ctx).forget(source, entry.strip())
     stdout.print(

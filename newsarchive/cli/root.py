@@ -1,17 +1,12 @@
-"""The command line: the face of newsarchive.
-
-Commands stay thin: they parse options, call one method of the library's
-front door (`Archive`), and print. Heavy modules (trafilatura, warcio) are
-imported inside the commands that need them, so `newsarchive search`
-starts fast. This module holds the root group, the mapping of domain
-errors to exit codes and `main`; the commands live in pages.py,
-crawling.py, reading.py and upkeep.py, by what they do.
+"""The click command line: the root group, the mapping of domain errors to
+exit codes, and which module holds each command (pages.py, crawling.py,
+reading.py, upkeep.py, by what they do).
 """
 
 from __future__ import annotations
 
 import gc
-import logging
+import importlib
 import sys
 from pathlib import Path
 
@@ -29,11 +24,6 @@ from newsarchive.sanitize import for_terminal
 
 CONTEXT = dict(help_option_names=["-h", "--help"], max_content_width=100)
 
-# The extraction libraries log their doubts about odd pages as warnings; an
-# archive meets odd pages all day, and says why it skips one in its own words.
-for _library in ("trafilatura", "htmldate", "readability", "courlan"):
-    logging.getLogger(_library).addHandler(logging.NullHandler())
-    logging.getLogger(_library).propagate = False
 # Commands that run for a moment and exit: the garbage collector stays
 # paused for them (see main).
 SHORT_COMMANDS = {"search"}
@@ -59,8 +49,40 @@ def fail(error: NewsarchiveError) -> click.ClickException:
     return Failure(message)
 
 
+# Each command's module. A module is imported when one of its commands
+# runs (or when --help lists them all), and its commands register
+# themselves on `cli`: a search does not pay for the crawler's options.
+COMMANDS = {
+    "search": "reading",
+    "show": "reading",
+    "stats": "reading",
+    "sites": "reading",
+    "export": "reading",
+    "crawl": "crawling",
+    "sources": "crawling",
+    "schedule": "crawling",
+    "runs": "crawling",
+    "extract": "pages",
+    "add": "pages",
+    "import": "pages",
+    "renormalize": "pages",
+    "reindex": "upkeep",
+    "doctor": "upkeep",
+    "demo": "upkeep",
+}
+
+
 class Archived(click.Group):
-    """Turns domain errors raised anywhere in a command into exit codes."""
+    """Loads commands when they are asked for, and turns domain errors
+    raised anywhere in a command into exit codes."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            importlib.import_module(f"newsarchive.cli.{COMMANDS[cmd_name]}")
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx):
         try:
@@ -107,23 +129,10 @@ def archive_of(ctx: click.Context):
     return Archive(Config.load(ctx.find_root().obj))
 
 
-def main() -> None:
-    # Start-up allocates a great deal (click, then Whoosh for a search) and
-    # keeps all of it; the cyclic collector would walk it over and over for
-    # nothing (~7 ms of a search). Paused until the command is known.
-    gc.disable()
+def run() -> None:
+    """Parse the command line and run the command, as click does."""
     try:
         cli(prog_name="newsarchive")
     except KeyboardInterrupt:
         note("interrupted")
         sys.exit(130)
-    finally:
-        # The command is done and has closed what it opened. Python's last
-        # garbage collection at exit would walk every object the libraries
-        # made (Whoosh and its imports: ~15 ms of a ~130 ms search); frozen
-        # objects are left to the operating system to reclaim.
-        gc.freeze()
-
-
-# The commands register themselves on `cli` when imported.
-from newsarchive.cli import crawling, pages, reading, upkeep  # noqa: E402, F401

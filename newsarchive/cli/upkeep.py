@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from newsarchive.archive import Archive
-from newsarchive.cli import CONTEXT, Failure, archive_of, cli
 from newsarchive.cli.output import (
     note,
     output_options,
@@ -18,6 +17,7 @@ from newsarchive.cli.output import (
     stderr,
     stdout,
 )
+from newsarchive.cli.root import CONTEXT, Failure, archive_of, cli
 from newsarchive.config import Config
 from newsarchive.index import ENGINES
 

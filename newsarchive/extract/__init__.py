@@ -9,6 +9,7 @@ callers that count or report rejections.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 import lxml.html
@@ -28,6 +29,12 @@ from newsarchive.extract.structured import read_declared
 from newsarchive.extract.verdict import MIN_ARTICLE_WORDS, judge
 from newsarchive.sanitize import clean_line, strip_controls
 from newsarchive.urls import canonicalize, source_of
+
+# The extraction libraries log their doubts about odd pages as warnings; an
+# archive meets odd pages all day, and says why it skips one in its own words.
+for _library in ("trafilatura", "htmldate", "readability", "courlan"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
+    logging.getLogger(_library).propagate = False
 
 __all__ = [
     "extract",

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from newsarchive.article import Article
-from newsarchive.dates import DateBound
+
+if TYPE_CHECKING:
+    from newsarchive.dates import DateBound
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -71,14 +72,13 @@ class IndexState(NamedTuple):
     engine: str = "whoosh"
 
 
-@dataclass
-class Batch:
+class Batch(NamedTuple):
     """Changes to apply in one commit: articles to (re)index, ids to drop,
     and the change sequence number the index has then reached."""
 
     seq: int
-    put: list[Article] = field(default_factory=list)
-    delete: list[str] = field(default_factory=list)
+    put: Sequence[Article] = ()
+    delete: Sequence[str] = ()
 
 
 class SearchEngine(Protocol):

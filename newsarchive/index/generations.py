@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 from newsarchive.index.state import STATE_FILE
@@ -57,7 +56,7 @@ def begin(root: Path) -> Path:
         if match:
             numbers.append(int(match.group(1)))
         if entry.name.endswith(_BUILDING):
-            shutil.rmtree(entry, ignore_errors=True)
+            _remove(entry)
     building = root / f"g{max(numbers) + 1:06d}{_BUILDING}"
     building.mkdir()
     return building
@@ -86,7 +85,7 @@ def _retire(root: Path, keep: set[Path | None]) -> None:
         if entry.name in (POINTER, POINTER + ".tmp") or entry in keep or entry.name.endswith(_BUILDING):
             continue
         if entry.is_dir() and _GENERATION.match(entry.name):
-            shutil.rmtree(entry, ignore_errors=True)
+            _remove(entry)
         elif entry.is_file() and root not in keep:  # a pre-generation index's files
             entry.unlink(missing_ok=True)
 
@@ -103,3 +102,9 @@ def _sync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _remove(entry: Path) -> None:
+    import shutil  # not at the top: a search, which only reads `live`, never needs it
+
+    shutil.rmtree(entry, ignore_errors=True)

@@ -19,7 +19,7 @@ analyzes them with its own fields' analyzers. Pure functions, no engine.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newsarchive.errors import BadQuery
 
@@ -42,31 +42,42 @@ ALIASES = {
 DATE_FIELD = "published"
 
 
-@dataclass(frozen=True)
-class Word:
+def _same(node, other) -> bool:
+    return type(node) is type(other) and tuple.__eq__(node, other)
+
+
+def _differ(node, other) -> bool:
+    return not _same(node, other)
+
+
+def _hash(node) -> int:
+    return hash((type(node).__name__, tuple(node)))
+
+
+# Nodes are named tuples (cheaper to define than dataclasses: this module is
+# on every search's start-up), compared as nodes, not as tuples: a word is
+# never equal to a pattern of the same text, nor "a AND b" to "a OR b".
+class Word(NamedTuple):
     """A word as typed; `field` None means the default fields."""
 
     field: str | None
     text: str
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     field: str | None
     text: str
     slop: int = 0
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):
     """A word with * (any characters) or ? (one character) in it."""
 
     field: str | None
     text: str
 
 
-@dataclass(frozen=True)
-class Dates:
+class Dates(NamedTuple):
     """published: a date (a whole year, month or day) or a [FROM TO] span,
     as typed; the engine reads the bounds (dates.parse_bound)."""
 
@@ -74,22 +85,23 @@ class Dates:
     end: str | None
 
 
-@dataclass(frozen=True)
-class All:
+class All(NamedTuple):
     parts: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Either:
+class Either(NamedTuple):
     parts: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(NamedTuple):
     part: Node
 
 
 Node = Word | Phrase | Pattern | Dates | All | Either | Not
+for _kind in (Word, Phrase, Pattern, Dates, All, Either, Not):
+    _kind.__eq__ = _same  # type: ignore[method-assign]
+    _kind.__ne__ = _differ  # type: ignore[method-assign]
+    _kind.__hash__ = _hash  # type: ignore[assignment,method-assign]
 
 # A field prefix outside quotes: "word:" not followed by "//" (a URL).
 _FIELD_PREFIX = re.compile(r'"[^"]*"|(?<![\w.])([A-Za-z_]\w*):(?!//)')

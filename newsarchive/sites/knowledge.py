@@ -92,7 +92,7 @@ class Sites:
             self._cache.pop(article.source, None)
         learnt = self.rules_of(article.source).boilerplate
         text = strip(article.text, learnt) if learnt else article.text
-        return dataclasses.replace(article, text=text) if text and text != article.text else article
+        return article.replace(text=text) if text and text != article.text else article
 
     def knowledge(self, source: str) -> dict:
         """What the archive knows of a site, and where from: the user's rules,
@@ -148,6 +148,6 @@ class Sites:
             for article in self.store.iter_articles(source=source):
                 text = strip(article.text, prints)
                 if text and text != article.text:
-                    self.store.put(dataclasses.replace(article, text=text), now=now, keep_revision=False)
+                    self.store.put(article.replace(text=text), now=now, keep_revision=False)
                     count += 1
             self.cleaned[source] = self.cleaned.get(source, 0) + count

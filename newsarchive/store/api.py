@@ -12,14 +12,12 @@ never its driver's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from newsarchive.article import Article
 
 
-@dataclass(frozen=True)
-class Capture:
+class Capture(NamedTuple):
     """Where the raw page of an article is kept: a record in a WARC file."""
 
     file: str
@@ -27,8 +25,7 @@ class Capture:
     digest: str
 
 
-@dataclass(frozen=True)
-class Queued:
+class Queued(NamedTuple):
     """A URL in a crawl job's frontier: discovered, to be fetched once."""
 
     url: str  # canonical
@@ -39,15 +36,13 @@ class Queued:
     id: int = 0  # its place in the queue (discovery order)
 
 
-@dataclass(frozen=True)
-class PutResult:
+class PutResult(NamedTuple):
     status: str  # "new", "updated" or "unchanged"
     article_id: str
     seq: int | None  # the change's sequence number; None when unchanged
 
 
-@dataclass(frozen=True)
-class StoredArticle:
+class StoredArticle(NamedTuple):
     article: Article
     first_seen: str
     last_seen: str
@@ -55,8 +50,7 @@ class StoredArticle:
     revisions: int
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     seq: int
     article_id: str
 

@@ -14,16 +14,16 @@ The roles it plays are in store/api.py; its schema in sqlite_schema.py.
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 import os
 import sqlite3
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newsarchive import boilerplate, errors
+from newsarchive import errors
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
 from newsarchive.errors import (
     ArchiveBusy,
@@ -36,7 +36,6 @@ from newsarchive.errors import (
 )
 from newsarchive.store.api import Capture, Change, PutResult, Queued, StoredArticle
 from newsarchive.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, statements
-from newsarchive.urls import canonicalize
 
 # How long a writer waits for another writer's transaction to finish.
 BUSY_TIMEOUT_MS = 30_000
@@ -257,6 +256,8 @@ class SQLiteStore:
     def _recount(self, old, new: Article | None) -> None:
         """Keep `paragraph_counts` in step with the stored texts: how many of
         each source's articles hold each paragraph."""
+        from newsarchive import boilerplate  # writes only: a search never needs it
+
         before = boilerplate.paragraph_prints(old["text"]) if old is not None else {}
         after = boilerplate.paragraph_prints(new.text) if new is not None else {}
         moved = old is not None and new is not None and old["source"] != new.source
@@ -281,7 +282,7 @@ class SQLiteStore:
     def is_archived(self, url: str) -> bool:
         """Whether an article was stored from this URL (as fetched or canonical)."""
         row = self._db.execute(
-            "SELECT 1 FROM articles WHERE url = ? OR canonical_url = ? LIMIT 1", (url, canonicalize(url))
+            "SELECT 1 FROM articles WHERE url = ? OR canonical_url = ? LIMIT 1", (url, _canonical(url))
         ).fetchone()
         return row is not None
 
@@ -482,6 +483,8 @@ class SQLiteStore:
     def learn_boilerplate(self, source: str, *, now: str) -> dict[str, str]:
         """Learn the paragraphs now common enough in the source's articles to
         be its boilerplate; returns the newly learnt {fingerprint: paragraph}."""
+        from newsarchive import boilerplate
+
         with self._transaction():
             articles = self._db.execute(
                 "SELECT count(*) FROM articles WHERE source = ?", (source,)
@@ -647,7 +650,7 @@ class SQLiteStore:
                 return rows[0]["id"]
             if len(rows) > 1:
                 raise BadInput(f"'{ref}' is the start of several article ids; give more digits")
-        for column, value in (("canonical_url", canonicalize(ref)), ("url", ref)):
+        for column, value in (("canonical_url", _canonical(ref)), ("url", ref)):
             row = self._db.execute(f"SELECT id FROM articles WHERE {column} = ?", (value,)).fetchone()
             if row:
                 return row["id"]
@@ -741,10 +744,15 @@ def _storage_error(error: BaseException, root: Path) -> NewsarchiveError | None:
     return StorageError(f"the store in {root} failed ({error}); run `newsarchive doctor` to check it")
 
 
+# A generator function's code flag (inspect.CO_GENERATOR; inspect itself
+# is not imported: it loads ast and dis, ~5 ms of every search's start-up).
+_GENERATOR = 0x20
+
+
 def _mapped(method):
     """`method` with SQLite's and the disk's failures raised as
     StorageError: the one place the store's backend errors are mapped."""
-    if inspect.isgeneratorfunction(method):
+    if method.__code__.co_flags & _GENERATOR:
 
         @functools.wraps(method)
         def rows(self, *args, **kwargs):
@@ -766,7 +774,7 @@ def _mapped(method):
 
 
 for _name, _method in list(vars(SQLiteStore).items()):
-    if not _name.startswith("_") and inspect.isfunction(_method):
+    if not _name.startswith("_") and isinstance(_method, types.FunctionType):
         setattr(SQLiteStore, _name, _mapped(_method))
 
 
@@ -787,6 +795,12 @@ class _Transaction:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
+def _canonical(url: str) -> str:
+    from newsarchive.urls import canonicalize  # here: a search never needs it
+
+    return canonicalize(url)
+
+
 def _is_id_prefix(ref: str) -> bool:
     return 6 <= len(ref) <= ID_HEX_DIGITS and all(c in "0123456789abcdefABCDEF" for c in ref)
 
@@ -803,7 +817,7 @@ def _article(row: sqlite3.Row) -> Article:
     record = {name: row[name] for name in _ARTICLE_COLUMNS}
     for name in (*_JSON_FIELDS, "provenance"):
         record[name] = json.loads(record[name])
-    return Article.from_dict(record)
+    return Article.from_record(record)
 
 
 def _capture(row: sqlite3.Row) -> Capture | None:

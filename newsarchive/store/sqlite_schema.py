@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsarchive import boilerplate
-
 # Append to this list, never edit an entry that has shipped.
 # An entry is SQL, or a function that migrates data with the connection.
 MIGRATIONS: list = [
@@ -189,6 +187,8 @@ def statements(script: str) -> list[str]:
 
 def _count_all_paragraphs(db: sqlite3.Connection) -> None:
     """Fill `paragraph_counts` from the articles already stored."""
+    from newsarchive import boilerplate  # here: only an old store's upgrade needs it
+
     counts: dict[tuple[str, str], list] = {}
     for source, text in db.execute("SELECT source, text FROM articles"):
         for fp, sample in boilerplate.paragraph_prints(text).items():

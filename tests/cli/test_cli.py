@@ -338,12 +338,28 @@ def test_export_jsonl_csv_and_query(na, with_demo, tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 8
 
 
+def test_the_lazy_command_map_names_every_command_where_it_is_defined():
+    """Commands load on demand from `COMMANDS`; a command missing from it
+    would never be found, one mapped to the wrong module never load."""
+    import importlib
+
+    from newsarchive.cli.root import COMMANDS, cli
+
+    for module in sorted(set(COMMANDS.values())):
+        before = set(cli.commands)
+        importlib.import_module(f"newsarchive.cli.{module}")
+        assert {name for name in set(cli.commands) - before} <= {
+            n for n, m in COMMANDS.items() if m == module
+        }
+    assert set(cli.commands) == set(COMMANDS)
+
+
 def test_every_command_has_help_with_an_example_and_a_readme_entry(na):
-    from newsarchive.cli import cli
+    from newsarchive.cli.root import cli
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     listing = na("-h").stdout
-    for command in cli.commands:
+    for command in cli.list_commands(None):
         assert command in listing
         assert "Example" in na(command, "--help").stdout, command
         assert f"`{command}" in readme, f"README.md does not document `{command}`"

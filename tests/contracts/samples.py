@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from newsarchive.article import Article, Image
 
 
@@ -19,4 +17,4 @@ def make_article(n: int = 1, **changes) -> Article:
         published="2024-05-01T10:00:00+02:00",
         images=(Image("https://news.example/i.jpg", "A caption", "A credit"),),
     )
-    return dataclasses.replace(base, **changes)
+    return base.replace(**changes)

@@ -7,8 +7,6 @@ here looks inside a backend: only the roles of newsarchive.store.api.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import stores
 from samples import make_article
@@ -37,7 +35,7 @@ def test_put_new_then_unchanged_then_updated(store):
     assert (first.status, first.article_id) == ("new", article.id) and first.seq
     again = store.put(article, now="2024-05-02T10:00:00+00:00")
     assert again.status == "unchanged" and again.seq is None
-    edited = dataclasses.replace(article, text=article.text + "\n\nCorrection appended.")
+    edited = article.replace(text=article.text + "\n\nCorrection appended.")
     third = store.put(edited, now="2024-05-03T10:00:00+00:00")
     assert third.status == "updated" and third.seq > first.seq
     stored = store.get(article.id)
@@ -58,17 +56,17 @@ def test_record_round_trips_exactly(store):
 def test_each_change_of_what_readers_see_keeps_a_revision(store):
     article = make_article()
     store.put(article, now="t1")
-    store.put(dataclasses.replace(article, title="A corrected headline"), now="t2")
-    store.put(dataclasses.replace(article, title="A corrected headline", text="New text."), now="t3")
+    store.put(article.replace(title="A corrected headline"), now="t2")
+    store.put(article.replace(title="A corrected headline", text="New text."), now="t3")
     assert store.get(article.id).revisions == 2
-    store.put(dataclasses.replace(article, title="Once more"), now="t4", keep_revision=False)
+    store.put(article.replace(title="Once more"), now="t4", keep_revision=False)
     assert store.get(article.id).revisions == 2
 
 
 def test_metadata_change_is_logged_without_a_revision(store):
     article = make_article()
     first = store.put(article, now="t1")
-    result = store.put(dataclasses.replace(article, authors=("Ada Lovelace", "Charles Babbage")), now="t2")
+    result = store.put(article.replace(authors=("Ada Lovelace", "Charles Babbage")), now="t2")
     assert result.status == "updated"
     assert store.get(article.id).revisions == 0
     assert [c.article_id for c in store.changes_since(first.seq)] == [article.id]
@@ -139,7 +137,7 @@ def test_changes_give_each_article_once_at_its_latest_oldest_first(store):
     start = store.last_seq()
     store.put(a, now="t")
     store.put(b, now="t")
-    store.put(dataclasses.replace(a, title="A again"), now="t")
+    store.put(a.replace(title="A again"), now="t")
     assert store.last_seq() > start
     changes = store.changes_since(start)
     assert [c.article_id for c in changes] == [b.id, a.id]

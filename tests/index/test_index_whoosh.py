@@ -4,8 +4,6 @@ tests/contracts/test_engine_contract.py."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from newsarchive.dates import parse_bound
@@ -115,8 +113,8 @@ def test_article_changed_twice_in_one_batch_is_indexed_once(indexed, demo_articl
     """Whoosh cannot replace a document added in the same commit."""
     engine, store = indexed
     first = demo_articles[0]
-    store.put(dataclasses.replace(first, title="Bridge reopens, again"), now="t1")
-    store.put(dataclasses.replace(first, title="Bridge reopens at last"), now="t2")
+    store.put(first.replace(title="Bridge reopens, again"), now="t1")
+    store.put(first.replace(title="Bridge reopens at last"), now="t2")
     catch_up(engine, store)
     from whoosh.index import open_dir
 

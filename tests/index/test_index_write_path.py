@@ -9,7 +9,6 @@ rebuild must answer as the serial one does, and must not outlive a killed
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import signal
@@ -87,7 +86,7 @@ def copies(articles, count: int):
     for number in range(count):
         base = articles[number % len(articles)]
         url = f"{base.url}?copy={number}"
-        made.append(dataclasses.replace(base, url=url, canonical_url=url, title=f"{base.title} {number}"))
+        made.append(base.replace(url=url, canonical_url=url, title=f"{base.title} {number}"))
     return made
 
 
@@ -150,8 +149,7 @@ def test_snippet_paragraphs_are_those_with_most_query_words():
 
 def test_snippet_comes_from_deep_in_a_long_article(tmp_path, demo_articles):
     index_dir = tmp_path / "index"
-    long = dataclasses.replace(
-        demo_articles[0],
+    long = demo_articles[0].replace(
         text="\n\n".join(["Filler words about nothing at all."] * 300 + ["The quokka escaped."]),
     )
     with open_store(tmp_path / "store.sqlite3") as store:

@@ -66,3 +66,15 @@ def test_unusable_queries_say_why(typed, reason):
 def test_words_to_highlight_leave_out_the_excluded():
     tree = parse('harbour "storm surge" -estuary title:ferry')
     assert words_of(tree) == [(None, "harbour"), (None, "storm surge"), ("title", "ferry")]
+
+
+def test_nodes_are_equal_only_to_nodes_of_their_kind():
+    """Nodes are named tuples, compared as nodes: a parse that gives OR where
+    AND was meant, or a pattern where a word was, is not equal to it."""
+    word = Word(None, "harbour")
+    assert word == Word(None, "harbour")
+    assert (word != Word(None, "harbour")) is False  # __ne__ is the node's too
+    assert word != Pattern(None, "harbour") and word != (None, "harbour")
+    assert All((word,)) != Either((word,))
+    assert len({word, Word(None, "harbour"), Pattern(None, "harbour"), Phrase(None, "harbour")}) == 3
+    assert parse("a OR b") != parse("a AND b")

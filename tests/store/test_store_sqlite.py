@@ -4,7 +4,6 @@ tests/contracts/test_store_contract.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import threading
 
@@ -25,7 +24,7 @@ def store(tmp_path):
 def test_revision_keeps_the_replaced_version(store, tmp_path):
     article = make_article()
     store.put(article, now="t1")
-    store.put(dataclasses.replace(article, title="A corrected headline"), now="t2")
+    store.put(article.replace(title="A corrected headline"), now="t2")
     db = sqlite3.connect(tmp_path / "store.sqlite3")
     rows = db.execute("SELECT title, text, replaced FROM revisions").fetchall()
     assert rows == [(article.title, article.text, "t2")]
