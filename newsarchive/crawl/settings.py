@@ -32,6 +32,10 @@ DEFAULTS = {
     "DOWNLOAD_DELAY_JITTER": 0,
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    # Scrapy starts this many asyncio tasks for every response's output,
+    # whatever it holds; a page yields one item and a wake-up request, and
+    # the default 100 cost the reactor ~100 tasks a page.
+    "CONCURRENT_ITEMS": 4,
     "DOWNLOAD_TIMEOUT": 30,
     "DOWNLOAD_MAXSIZE": MAX_RESPONSE_BYTES,
     "DOWNLOAD_WARNSIZE": MAX_RESPONSE_BYTES // 3,

@@ -107,7 +107,7 @@ for _kind in (Word, Phrase, Pattern, Dates, All, Either, Not):
 _FIELD_PREFIX = re.compile(r'"[^"]*"|(?<![\w.])([A-Za-z_]\w*):(?!//)')
 _TOKEN = re.compile(
     r'(?P<space>\s+)|(?P<open>\()|(?P<close>\))|(?P<quote>"[^"]*"(?:~\d+)?)'
-    r"|(?P<frange>[A-Za-z_]\w*:\[[^\]]*\])|(?P<range>\[[^\]]*\])|(?P<word>[^\s()\"]+|\")"
+    r"|(?P<frange>[-+]?[A-Za-z_]\w*:\[[^\]]*\])|(?P<range>\[[^\]]*\])|(?P<word>[^\s()\"]+|\")"
 )
 _OPERATORS = ("AND", "OR", "NOT")
 
@@ -166,6 +166,8 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str, bool]]):
         self.tokens = tokens
         self.at = 0
+        # Per group being read, the items a + or - was put before.
+        self.signed: list[list[tuple[str, Node]]] = [[]]
 
     def peek(self) -> tuple[str, str, bool] | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -176,7 +178,10 @@ class _Parser:
         return token
 
     def query(self, field: str | None = None, *, closing: bool = False) -> Node | None:
-        """Items side by side, ANDed; -item excluded, +item required."""
+        """Items side by side, ANDed; -item excluded, +item required, for
+        the whole group (as Whoosh and Lucene read them: "a -b OR c" is
+        a or c, without b; "+a OR c" is a)."""
+        self.signed.append([])
         parts: list[Node] = []
         while (token := self.peek()) is not None:
             kind, text, _ = token
@@ -185,21 +190,54 @@ class _Parser:
                 if closing:
                     break
                 continue  # a stray ")": ignored
+            if self._lift_signed(field):
+                continue
+            if not parts and (self._operator("OR") or self._operator("AND")):
+                self.take()  # an operator with nothing before it: ignored, as Whoosh does
+                continue
             node = self.either(field)
             if node is not None:
                 parts.append(node)
-        return _joined(All, parts)
+        signed = self.signed.pop()
+        tree = _joined(All, parts)
+        if not signed:
+            return tree
+        required = [node for sign, node in signed if sign == "+"]
+        banned = [Not(node) for sign, node in signed if sign == "-"]
+        kept = required or ([tree] if tree is not None else [])
+        return _joined(All, [*kept, *banned]) if kept else None
+
+    def _lift_signed(self, field: str | None) -> bool:
+        """Take the signed items here out of the operators' way (the group
+        holds them); whether there were any."""
+        lifted = False
+        while (token := self.peek()) is not None and self._is_signed(token):
+            sign = token[1][0]
+            node = self.item(field)
+            if node is not None:
+                self.signed[-1].append((sign, node.part if isinstance(node, Not) else node))
+            lifted = True
+        return lifted
+
+    def _is_signed(self, token: tuple[str, str, bool]) -> bool:
+        kind, text, spaced = token
+        if not spaced or text[:1] not in ("-", "+"):
+            return False
+        if kind == "frange" or (kind == "word" and len(text) > 1):
+            return True
+        after = self.tokens[self.at + 1] if self.at + 1 < len(self.tokens) else None
+        return kind == "word" and after is not None and not after[2] and after[0] in ("quote", "open")
 
     def either(self, field: str | None) -> Node | None:
         parts = [self.both(field)]
-        while self._operator("OR"):
+        while not self._lift_signed(field) and self._operator("OR") or self._operator("OR"):
             self.take()
             parts.append(self.both(field))
         return _joined(Either, [p for p in parts if p is not None])
 
     def both(self, field: str | None) -> Node | None:
         parts = [self.unary(field)]
-        while self._operator("AND"):
+        while not self._lift_signed(field) and self._operator("AND") or self._operator("AND"):
             self.take()
             parts.append(self.unary(field))
         return _joined(All, [p for p in parts if p is not None])
@@ -227,20 +265,32 @@ class _Parser:
             return _phrase(field, text)
         if kind == "range":
             return Word(field, text.strip("[]"))
+        if kind == "frange" and text[0] in "-+":  # -published:[2013 TO 2014]
+            self.tokens[self.at - 1] = ("frange", text[1:], False)
+            self.at -= 1
+            operand = self.item(field) if spaced else self._word(field, text)
+            return Not(operand) if spaced and text[0] == "-" and operand is not None else operand
         if kind == "frange":  # published:[2013 TO 2014]
             name, _, span = text.partition(":")
             if ALIASES.get(name.lower(), name.lower()) == DATE_FIELD:
                 start, _, end = span.strip("[]").partition(" TO ")
                 return Dates(start.strip() or None, end.strip() or None)
             return _word(ALIASES.get(name.lower(), name.lower()), span.strip("[]"))
+        if (
+            spaced
+            and text in ("-", "+")
+            and (after := self.peek())
+            and not after[2]
+            and after[0] in ("quote", "open")
+        ):
+            operand = self.item(field)  # -"a phrase", +(a group)
+            return Not(operand) if text == "-" and operand is not None else operand
         if spaced and len(text) > 1 and text[0] in "-+":
             sign, rest = text[0], text[1:]
             self.tokens[self.at - 1] = ("word", rest, False)
             self.at -= 1
             operand = self.item(field)
-            if operand is None:
-                return None
-            return Not(operand) if sign == "-" else operand
+            return Not(operand) if sign == "-" and operand is not None else operand
         return self._word(field, text)
 
     def _word(self, field: str | None, text: str) -> Node | None:

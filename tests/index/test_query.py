@@ -78,3 +78,14 @@ def test_nodes_are_equal_only_to_nodes_of_their_kind():
     assert All((word,)) != Either((word,))
     assert len({word, Word(None, "harbour"), Pattern(None, "harbour"), Phrase(None, "harbour")}) == 3
     assert parse("a OR b") != parse("a AND b")
+
+
+def test_a_sign_before_a_phrase_or_a_group_applies_to_it():
+    assert parse('flat -"pup researchers"') == All((Word(None, "flat"), Not(Phrase(None, "pup researchers"))))
+    assert parse("flat -(seals OR storm)") == All(
+        (Word(None, "flat"), Not(Either((Word(None, "seals"), Word(None, "storm")))))
+    )
+    assert parse('+"storm surge"') == Phrase(None, "storm surge")
+    assert parse('flat - "storm surge"') == All(
+        (Word(None, "flat"), Word(None, "-"), Phrase(None, "storm surge"))
+    )

@@ -135,20 +135,31 @@ def _words(schema, node: q.Word | q.Phrase):
 
 
 def _pattern(schema, node: q.Pattern):
-    # The pieces between * and ? folded as names are (lowercase, no
-    # accents, not stemmed): a pattern matches the words as written.
-    regex = "".join(
-        ".*" if piece == "*" else "." if piece == "?" else re.escape("".join(_analyzer(NAMES).analyze(piece)))
-        for piece in re.split(r"([*?])", node.text)
-        if piece
-    )
-    if not re.search(r"\w", regex):
+    """A word with * and ?: the pieces between them folded as names are
+    (lowercase, no accents). In a stemmed field a plain prefix (word*) is
+    stemmed first, as Whoosh does, since the index holds stems: recover*
+    finds "recovered", whose stem is "recov"."""
+    pieces = [piece for piece in re.split(r"([*?])", node.text) if piece]
+
+    def regex(stemmed: bool) -> str:
+        if stemmed and len(pieces) == 2 and pieces[1] == "*" and pieces[0] not in "*?":
+            return re.escape("".join(_analyzer(STEMMED).analyze(pieces[0]))) + ".*"
+        return "".join(
+            ".*"
+            if piece == "*"
+            else "."
+            if piece == "?"
+            else re.escape("".join(_analyzer(NAMES).analyze(piece)))
+            for piece in pieces
+        )
+
+    if not re.search(r"\w", regex(False)):
         return None
 
     def make(field: str):
         if field not in FIELD_ANALYZER:
             return None
-        return tantivy.Query.regex_query(schema, field, regex)
+        return tantivy.Query.regex_query(schema, field, regex(FIELD_ANALYZER[field] == STEMMED))
 
     return _in_fields(node.field, make)
 
