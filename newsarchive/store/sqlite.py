@@ -657,20 +657,22 @@ class SQLiteStore:
         return None
 
     def iter_articles(self, *, source: str | None = None, batch: int = 500) -> Iterator[Article]:
-        """Every article (of one source), in id order, read in batches so
-        memory stays flat."""
-        last = ""
-        where = "id > ?" + (" AND source = ?" if source else "")
+        """Every article (of one source), in the order they were first
+        stored, read in batches so memory stays flat. Storage order reads
+        the table front to back; id order (random against it) cost a
+        rebuild ~300 us an article in page lookups, most of its time."""
+        last = 0
+        where = "rowid > ?" + (" AND source = ?" if source else "")
         while True:
             rows = self._db.execute(
-                f"SELECT * FROM articles WHERE {where} ORDER BY id LIMIT ?",
+                f"SELECT rowid, * FROM articles WHERE {where} ORDER BY rowid LIMIT ?",
                 (last, source, batch) if source else (last, batch),
             ).fetchall()
             if not rows:
                 return
             for row in rows:
                 yield _article(row)
-            last = rows[-1]["id"]
+            last = rows[-1]["rowid"]
 
     def capture_of(self, article_id: str) -> tuple[str, Capture | None] | None:
         """(content hash, capture) of a stored article, None if not stored."""

@@ -118,11 +118,17 @@ def test_capture_reference_is_kept(store):
     assert store.capture_of("0" * 16) is None
 
 
-def test_iter_articles_reads_everything_in_batches_and_by_source(store):
+def test_iter_articles_reads_everything_in_batches_oldest_first_and_by_source(store):
     for n in range(23):
         store.put(make_article(n), now="t")
     store.put(make_article(99, source="other.example", canonical_url="https://other.example/a"), now="t")
-    assert len({a.id for a in store.iter_articles(batch=5)}) == 24
+    stored = [make_article(n).id for n in range(23)]
+    assert [a.id for a in store.iter_articles(batch=5)] == [
+        *stored,
+        make_article(99, source="other.example", canonical_url="https://other.example/a").id,
+    ]
+    store.put(make_article(3).replace(title="Changed"), now="t2")  # an update keeps its place
+    assert [a.id for a in store.iter_articles(batch=5)][:23] == stored
     assert [a.source for a in store.iter_articles(source="other.example")] == ["other.example"]
     assert store.count() == 24 and store.count(source="news.example") == 23
     assert store.sources() == ["news.example", "other.example"]
