@@ -144,12 +144,17 @@ class Archive:
         *,
         purpose: str,
     ) -> IntakeReport:
-        from newsarchive.index.follow import PAGES_PACE, IndexFollower
+        from newsarchive import procs
+        from newsarchive.index import engine_class
+        from newsarchive.index.follow import LIGHT_PAGES_PACE, PAGES_PACE, IndexFollower
         from newsarchive.pipeline import Intake, IntakeReport
 
         sites = self.sites(store)
-        follower = IndexFollower(self, PAGES_PACE, purpose=purpose)
-        intake = Intake(store, captures, sites, follower=follower)
+        # Extraction is most of the work; an engine whose indexing is light
+        # leaves it every core (Whoosh's indexing needs its share of one).
+        light = engine_class(self.engine_name).light_indexing
+        follower = IndexFollower(self, LIGHT_PAGES_PACE if light else PAGES_PACE, purpose=purpose)
+        intake = Intake(store, captures, sites, follower=follower, workers=procs.cores() if light else None)
         outcomes = []
         try:
             for outcome in intake.ingest(pages):

@@ -83,10 +83,12 @@ class Intake:
         *,
         versions: bool = True,
         follower=None,
+        workers: int | None = None,
     ):
         self.store, self.captures, self.sites = store, captures, sites
         self.versions = versions
         self.follower = follower
+        self.workers = workers  # extraction processes for `ingest`; None: one per core but one
         self.touched: set[str] = set()
         self._taken = 0
 
@@ -174,7 +176,7 @@ class Intake:
             rules = self.sites.rules_for(page.url)
             return page.body, page.url, page.content_type, page.fetched or now_iso(), rules, page.hints
 
-        for page, extracted in extracted_in_order(pages, arguments):
+        for page, extracted in extracted_in_order(pages, arguments, self.workers):
             yield self.take(page, extracted)
 
 
@@ -215,17 +217,19 @@ class Extraction:
         self._executor.shutdown()
 
 
-def extracted_in_order(items: Iterable, arguments: Callable) -> Iterator[tuple]:
+def extracted_in_order(items: Iterable, arguments: Callable, workers: int | None = None) -> Iterator[tuple]:
     """(item, outcome of `extract_page`) for each item, in order; `arguments`
     gives an item's arguments to `extract_page`, or None for an item not to
-    extract (its outcome is None). Past the first pages, workers extract a
-    few pages ahead of the caller; at most that many pages are held."""
+    extract (its outcome is None). Past the first pages, `workers` processes
+    (default: one per core but one) extract a few pages ahead of the
+    caller; at most that many pages are held."""
     items = iter(items)
     for item in itertools.islice(items, INLINE_FIRST):
         args = arguments(item)
         yield item, extract_page(*args) if args is not None else None
-    executor, _ = _executor()
-    ahead = 2 * _processes() + 2
+    workers = min(workers or _processes(), MAX_PROCESSES)
+    executor, _ = _executor(workers)
+    ahead = 2 * workers + 2
     pending: deque = deque()
     try:
         for item in items:
@@ -260,12 +264,14 @@ def _processes() -> int:
     return min(MAX_PROCESSES, procs.cores() - 1) if procs.cores() > 1 else 1
 
 
-def _executor() -> tuple[Executor, float]:
-    """A new pool, and how many pages it takes before it is replaced."""
-    executor = procs.pool(_processes(), PRELOAD, name="extract")
+def _executor(workers: int | None = None) -> tuple[Executor, float]:
+    """A new pool (of `workers`, else one per core the reactor leaves), and
+    how many pages it takes before it is replaced."""
+    workers = workers or _processes()
+    executor = procs.pool(workers, PRELOAD, name="extract")
     if isinstance(executor, ThreadPoolExecutor):
         return executor, float("inf")
-    return executor, PAGES_PER_PROCESS * _processes()
+    return executor, PAGES_PER_PROCESS * workers
 
 
 def extract_page(body: bytes, url: str, content_type: str | None, fetched: str, rules, hints) -> Extracted:

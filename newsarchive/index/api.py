@@ -118,6 +118,11 @@ class SearchEngine(Protocol):
         """Processes worth using to rebuild this many articles (1: none)."""
         ...
 
+    # Whether following the change log costs little CPU beside extracting
+    # the pages (well under a millisecond an article): `add` and `import`
+    # then extract on every core and catch up in larger batches.
+    light_indexing: bool
+
     def entries(self) -> dict[str, str]:
         """Indexed article id -> the content hash prefix it was indexed at
         (what `doctor` compares with the store)."""

@@ -102,6 +102,9 @@ class Pace:
 CRAWL_PACE = Pace(every=25, interval=3.0)
 # add and import: the rest is caught up at the end of the command.
 PAGES_PACE = Pace(every=100)
+# The same for an engine whose indexing is light: each commit (and the
+# merges it sets off) costs more than its articles, so commits are fewer.
+LIGHT_PAGES_PACE = Pace(every=500)
 
 
 def indexing_worker(store_url: str, engine: str) -> Executor:

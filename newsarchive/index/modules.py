@@ -21,6 +21,7 @@ from newsarchive.index.api import Batch, IndexState, Progress, SearchPage, Searc
 class ModuleEngine:
     name = ""
     format = 0
+    light_indexing = False
     SEARCH = ""  # module with search, matching_ids, entries
     BUILD = ""  # module with create_empty, apply, rebuild
 

@@ -88,3 +88,34 @@ def test_uncompressed_warc_reads_to_its_end(na, tmp_path):
             )
     report = na.json("import", str(warc))
     assert report["new"] == 3 and report["broken_files"] == []
+
+
+def many_articles(count: int) -> list[tuple[str, int, str, bytes]]:
+    """`count` distinct articles of the demo site, as WARC records."""
+    from newsarchive.demo.site import article_page, site_data
+
+    demo = site_data()
+    records = []
+    for number in range(count):
+        article = dict(demo["articles"][number % len(demo["articles"])])
+        article["slug"] = f"{article['slug']}-{number}"
+        article["title"] = f"{article['title']}, part {number}"
+        article["paragraphs"] = [f"Report number {number} from the quay.", *article["paragraphs"]]
+        page = article_page(demo["site"], article)
+        records.append((page.url, 200, "text/html; charset=utf-8", page.html))
+    return records
+
+
+def test_an_import_with_either_engine_keeps_every_article_in_order(na, tmp_path, monkeypatch):
+    """Past the first pages, extraction runs in worker processes: one per
+    core with tantivy (its indexing is light), one per core but one with
+    Whoosh. Either way every page is kept, and found."""
+    warc = tmp_path / "many.warc.gz"
+    write_warc(warc, many_articles(45))
+    for engine in ("tantivy", "whoosh"):
+        monkeypatch.setenv("NEWSARCHIVE_ENGINE", engine)
+        na.archive = tmp_path / engine
+        report = na.json("import", str(warc))
+        assert report["new"] == 45, engine
+        assert na.json("search", '"report number 44"')["total"] == 1
+        assert na.json("stats")["index"] == {"engine": engine, "present": True, "behind": 0}

@@ -435,3 +435,9 @@ def test_any_search_answers_or_says_why(indexed, query, sort, offset, source, au
     assert page.total == len(ids) and len(page.hits) <= 5
     for hit in page.hits:
         assert all(0 <= start < end <= len(hit.snippet.text) for start, end in hit.snippet.highlights)
+
+
+def test_an_engine_says_whether_its_indexing_is_light(indexed):
+    """add and import plan their extraction workers by it (archive.py)."""
+    engine, _ = indexed
+    assert isinstance(engine.light_indexing, bool)
