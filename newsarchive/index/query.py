@@ -230,17 +230,23 @@ class _Parser:
 
     def either(self, field: str | None) -> Node | None:
         parts = [self.both(field)]
-        while not self._lift_signed(field) and self._operator("OR") or self._operator("OR"):
+        while self._joins("OR", field):
             self.take()
             parts.append(self.both(field))
         return _joined(Either, [p for p in parts if p is not None])
 
     def both(self, field: str | None) -> Node | None:
         parts = [self.unary(field)]
-        while not self._lift_signed(field) and self._operator("AND") or self._operator("AND"):
+        while self._joins("AND", field):
             self.take()
             parts.append(self.unary(field))
         return _joined(All, [p for p in parts if p is not None])
+
+    def _joins(self, name: str, field: str | None) -> bool:
+        """Whether operator `name` comes next, once the signed items in the
+        way are lifted to the group ("a -b OR c": a OR c, without b)."""
+        self._lift_signed(field)
+        return self._operator(name)
 
     def _operator(self, name: str) -> bool:
         """An operator with an operand after it (else it is a word)."""
