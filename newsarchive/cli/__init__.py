@@ -23,16 +23,17 @@ def main() -> None:
     try:
         from newsarchive.cli.quick import run as quick
 
-        try:
-            answered = quick(sys.argv[1:])
-        except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            sys.exit(130)
+        answered = quick(sys.argv[1:])
         if answered is not None:
             sys.exit(answered)
-        from newsarchive.cli.root import run
+        from newsarchive.cli.root import cli
 
-        run()
+        cli(prog_name="newsarchive")
+    except KeyboardInterrupt:
+        from newsarchive.cli.output import note
+
+        note("interrupted")
+        sys.exit(130)
     finally:
         # The command is done and has closed what it opened. Python's last
         # garbage collection at exit would walk every object the libraries

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import gc
 import importlib
-import sys
 from pathlib import Path
 
 import click
 
 from newsarchive import __version__
-from newsarchive.cli.output import note
 from newsarchive.config import Config
 from newsarchive.errors import (
     ArchiveMissing,
@@ -127,12 +125,3 @@ def archive_of(ctx: click.Context):
     from newsarchive.archive import Archive
 
     return Archive(Config.load(ctx.find_root().obj))
-
-
-def run() -> None:
-    """Parse the command line and run the command, as click does."""
-    try:
-        cli(prog_name="newsarchive")
-    except KeyboardInterrupt:
-        note("interrupted")
-        sys.exit(130)

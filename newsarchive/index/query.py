@@ -272,10 +272,12 @@ class _Parser:
         if kind == "range":
             return Word(field, text.strip("[]"))
         if kind == "frange" and text[0] in "-+":  # -published:[2013 TO 2014]
+            if not spaced:  # glued to what came before: no sign, only words (read once)
+                return self._word(field, text)
             self.tokens[self.at - 1] = ("frange", text[1:], False)
             self.at -= 1
-            operand = self.item(field) if spaced else self._word(field, text)
-            return Not(operand) if spaced and text[0] == "-" and operand is not None else operand
+            operand = self.item(field)
+            return Not(operand) if text[0] == "-" and operand is not None else operand
         if kind == "frange":  # published:[2013 TO 2014]
             name, _, span = text.partition(":")
             if ALIASES.get(name.lower(), name.lower()) == DATE_FIELD:

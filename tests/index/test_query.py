@@ -89,3 +89,8 @@ def test_a_sign_before_a_phrase_or_a_group_applies_to_it():
     assert parse('flat - "storm surge"') == All(
         (Word(None, "flat"), Word(None, "-"), Phrase(None, "storm surge"))
     )
+
+
+def test_a_signed_date_span_glued_to_a_phrase_is_read_once():
+    tree = parse('"storm surge"-published:[2024 TO 2025]')
+    assert tree == All((Phrase(None, "storm surge"), Word(None, "-published:[2024 TO 2025]")))

@@ -78,9 +78,8 @@ def _open(root: Path, store):
 # -- the query tree as tantivy queries ------------------------------------------
 
 
-@functools.cache
 def _analyzer(name: str) -> tantivy.TextAnalyzer:
-    return analyzers()[name]
+    return analyzers()[name]  # built once a process (schema.analyzers)
 
 
 def _terms(field: str, text: str) -> list[str]:
@@ -266,37 +265,38 @@ def _ordered(searcher, query, request: SearchRequest, limit: int, offset: int, c
     )
 
 
+def _answer(
+    searcher, schema, tree: q.Node | None, request: SearchRequest, limit: int, offset: int, count: bool
+):
+    """tantivy's result for the request; BadQuery for what it refuses."""
+    try:
+        return _ordered(searcher, _query(schema, tree, request), request, limit, offset, count)
+    except ValueError as error:
+        raise BadQuery(
+            f"cannot search for that ({error}); put words in quotes to search them literally"
+        ) from None
+
+
 def search(root: Path, store, request: SearchRequest) -> SearchPage:
     tree = _tree(request)
     opened_index = _open(root, store)
     if opened_index is None:
         return SearchPage(request, 0, behind=store.last_seq(), indexed=False)
     index, state = opened_index
-    schema = index.schema
-    try:
-        query = _query(schema, tree, request)
-        searcher = index.searcher()
-        result = _ordered(searcher, query, request, max(request.limit, 1), request.offset, True)
-        total = result.count or 0
-        page = [(key, searcher.doc(address)["id"][0]) for key, address in result.hits]
-    except ValueError as error:
-        raise BadQuery(
-            f"cannot search for that ({error}); put words in quotes to search them literally"
-        ) from None
-    page = page[: request.limit]
-    ids = [article_id for _, article_id in page]
-    articles = store.get_many(ids)
-    scores = [key for key, _ in page]
+    searcher = index.searcher()
+    result = _answer(searcher, index.schema, tree, request, max(request.limit, 1), request.offset, True)
+    page = [(key, searcher.doc(address)["id"][0]) for key, address in result.hits][: request.limit]
+    articles = store.get_many([article_id for _, article_id in page])
     words = _highlighted(tree)
     hits = []
-    for article_id, key in zip(ids, scores, strict=False):
+    for key, article_id in page:
         article = articles.get(article_id)
         if article is None:  # removed from the store; the index lags
             continue
         score = round(float(key), 4) if request.sort == "relevance" else None
         hits.append(Hit(article, score, snippet(article, words)))
     behind = max(store.last_seq() - state.seq, 0)
-    return SearchPage(request, total, hits, behind=behind)
+    return SearchPage(request, result.count or 0, hits, behind=behind)
 
 
 def matching_ids(root: Path, store, request: SearchRequest) -> list[str]:
@@ -306,13 +306,7 @@ def matching_ids(root: Path, store, request: SearchRequest) -> list[str]:
         return []
     index, _ = opened_index
     searcher = index.searcher()
-    try:
-        query = _query(index.schema, tree, request)
-        result = _ordered(searcher, query, request, max(searcher.num_docs, 1), 0, False)
-    except ValueError as error:
-        raise BadQuery(
-            f"cannot search for that ({error}); put words in quotes to search them literally"
-        ) from None
+    result = _answer(searcher, index.schema, tree, request, max(searcher.num_docs, 1), 0, False)
     # In the order search pages them: equal keys in the index's own order.
     return [searcher.doc(address)["id"][0] for _, address in result.hits]
 
