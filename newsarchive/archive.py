@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from newsarchive.pipeline import IntakeReport, Outcome, RenormalizeReport
     from newsarchive.sites.knowledge import Sites
     from newsarchive.sites.sources import Source
-    from newsarchive.store import StoredArticle
+    from newsarchive.store import StoredArticle, Version
 
 
 class Archive:
@@ -227,11 +227,13 @@ class Archive:
         max_articles: int | None = None,
         since: DateBound | None = None,
         overrides: dict[str, str] | None = None,
+        recheck_only: bool = False,
     ) -> list[CrawlResult]:
         """Crawl sites into the archive, each target as its own job: web
         addresses, names of sources in sources.toml, or `crawl.run.Target`s.
         Runs Scrapy's engine in this process (once per process: Twisted's
-        reactor cannot restart)."""
+        reactor cannot restart). `recheck_only`: fetch only the archived
+        articles due for a re-check."""
         from newsarchive.crawl.run import Target, resolve_targets, run_crawls
         from newsarchive.sites.sources import load_sources
 
@@ -240,8 +242,9 @@ class Archive:
         if named:
             chosen += resolve_targets(named, load_sources(self.sources_path))
         return run_crawls(
-            self, chosen, max_pages=max_pages, max_articles=max_articles, since=since, overrides=overrides
-        )
+            self, chosen, max_pages=max_pages, max_articles=max_articles, since=since, overrides=overrides,
+            recheck_only=recheck_only,
+        )  # fmt: skip
 
     # -- operations: following sites ------------------------------------------------
 
@@ -393,13 +396,31 @@ class Archive:
             raise NotFound(f"no article in the archive matches {ref!r}; find it with `newsarchive search`")
         return stored
 
-    def captured(self, stored: StoredArticle) -> CapturedPage:
-        """The page a stored article was read from, as it was archived."""
+    def captured(self, stored: StoredArticle, version: int | None = None) -> CapturedPage:
+        """The page a stored article (or one of its versions) was read
+        from, as it was archived."""
         from newsarchive.capture.warc import read_capture
 
-        if stored.capture is None:
+        capture = stored.capture if version is None else self.version(stored, version).capture
+        if capture is None:
             raise NotFound(f"article {stored.article.id} has no captured page")
-        return read_capture(self.warc_dir, stored.capture)
+        return read_capture(self.warc_dir, capture)
+
+    def versions(self, stored: StoredArticle, *, notes: bool = False) -> list[Version]:
+        """An article's versions, oldest first; with `notes`, the fetches
+        that made no version among them (store.Version)."""
+        with self.open_store() as store:
+            return store.versions(stored.article.id, notes=notes)
+
+    def version(self, stored: StoredArticle, number: int) -> Version:
+        """One version of an article, by number (negative: from the latest)."""
+        found = self.versions(stored)
+        if number < 0 and -number <= len(found):
+            return found[number]
+        for version in found:
+            if version.number == number:
+                return version
+        raise NotFound(f"article {stored.article.id} has versions 1 to {len(found)}, not {number}")
 
     def catch_up(self, store: Store) -> str | None:
         """Bring the index up to the store, waiting for the writer lock as

@@ -65,6 +65,9 @@ class Outcome:
     reason: str | None = None  # why it was skipped, as a stable token
     message: str | None = None  # the same in words
     access: str = "free"  # "paywalled" or "login": kept, but only a teaser was shown
+    # For an article stored before: what this fetch was to it (versions/
+    # classify.py's Verdict kind: same, version, revert, append, degraded).
+    version: str | None = None
 
 
 class Intake:
@@ -129,12 +132,71 @@ class Intake:
             )
         article = self.sites.finish(article)
         self.touched.add(article.source)
+        if self.versions:
+            stored = self.store.get(article.id)
+            if stored is not None and stored.article.content_hash != article.content_hash:
+                return self._edit(page, stored.article, article, now)
         result = self.store.put(
             article, now=now, capture=self._capture(page, article, now), keep_revision=self.versions
         )
-        if self.follower is not None and result.status != "unchanged":
+        self._stored(result.status)
+        version = "same" if result.status == "unchanged" else None
+        return Outcome(
+            page.name, result.status, article.id, article.title, access=article.access, version=version
+        )
+
+    def _stored(self, status: str) -> None:
+        if self.follower is not None and status != "unchanged":
             self.follower.stored()
-        return Outcome(page.name, result.status, article.id, article.title, access=article.access)
+
+    def _edit(self, page: Page, current: Article, article: Article, now: str) -> Outcome:
+        """A new reading of a stored article whose text differs: noise, a
+        new version, a revert, a live blog's new entries, or a degraded
+        fetch (versions/classify.py says which)."""
+        from newsarchive.versions.classify import classify, judge
+        from newsarchive.versions.noise import reading
+
+        old, new = (
+            reading(current.title, current.subtitle, current.text),
+            reading(article.title, article.subtitle, article.text),
+        )
+        earlier: dict[str, int] = {}
+        for version in self.store.versions(article.id):
+            key = reading(version.title, version.subtitle, version.text).key
+            if key != old.key:
+                earlier.setdefault(key, version.number or 0)
+        verdict = judge(
+            old, new, earlier=earlier, current_access=current.access, new_access=article.access,
+            live=bool(article.provenance.get("live")),
+        )  # fmt: skip
+        capture = self._capture(page, article, now)
+        status = "unchanged"
+        if verdict.kind == "degraded":
+            self.store.note_version(
+                article.id, now=now, note="degraded", reason=verdict.reason, capture=capture
+            )
+        elif verdict.kind == "same":
+            # Only noise differs: the stored text stays, the rest is this reading's.
+            kept = article.replace(title=current.title, subtitle=current.subtitle, text=current.text)
+            status = self.store.put(kept, now=now).status
+        elif verdict.kind == "version":
+            kind = classify(old, new, old_modified=current.modified, new_modified=article.modified)
+            status = self.store.put(
+                article, now=now, capture=capture, changes=kind.changes, detail=kind.detail
+            ).status
+        else:  # a revert or a live blog's appended entries: the page as it is, no new version
+            status = self.store.put(article, now=now, capture=capture, keep_revision=False).status
+            note = "reverted" if verdict.kind == "revert" else "appended"
+            added = len(new.paragraphs) - len(old.paragraphs)
+            reason = f"{added} new paragraph{'s' if added != 1 else ''}" if note == "appended" else None
+            self.store.note_version(
+                article.id, now=now, note=note, version=verdict.version, reason=reason, capture=capture
+            )
+        self._stored(status)
+        return Outcome(
+            page.name, status, article.id, article.title, access=article.access, version=verdict.kind,
+            message=verdict.reason or None,
+        )  # fmt: skip
 
     def _capture(self, page: Page, article: Article, now: str) -> Capture | None:
         """Where the page's bytes are kept: where a crawl captured them, or

@@ -29,11 +29,16 @@ from newsarchive.cli.root import CONTEXT, Failure, archive_of, cli
 @click.option("--max-articles", type=click.IntRange(1), help="Stop after this many new articles.")
 @click.option("--since", metavar="DATE", help="Skip sitemap and feed entries published before DATE.")
 @click.option(
+    "--recheck-only",
+    is_flag=True,
+    help="Only fetch the archived articles due for a re-check (what `schedule` runs between crawls).",
+)
+@click.option(
     "-s", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting (repeatable)."
 )
 @output_options()
 @click.pass_context
-def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> None:
+def crawl(ctx, targets, max_pages, max_articles, since, recheck_only, settings, fmt: str) -> None:
     """Crawl news sites: discover, capture, normalize, store and index.
 
     Finds articles through robots.txt, sitemaps (news sitemaps included),
@@ -43,6 +48,14 @@ def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> N
     conditionally); resumable (a killed crawl continues where it stopped).
     Every response is kept in ARCHIVE/warc. Give URLs, or names of sources
     in sources.toml.
+
+    Archived articles are fetched again on an adaptive schedule to record
+    their edits (see `history` and `diff`): first 30 minutes after capture,
+    then each wait 1.5 times longer while nothing changes, until 7 quiet
+    days; one last look at 30 days. A feed or sitemap that says a page
+    changed makes it due at once. Settings, in seconds: RECHECK_FIRST,
+    RECHECK_FACTOR, RECHECK_QUIET, RECHECK_LAST; -s RECHECK_ENABLED=False
+    turns re-checks off.
 
     \b
     Example:
@@ -57,6 +70,7 @@ def crawl(ctx, targets, max_pages, max_articles, since, settings, fmt: str) -> N
         max_articles=max_articles,
         since=bound("since", since),
         overrides=parse_overrides(settings),
+        recheck_only=recheck_only,
     )
     summaries = [result.summary() for result in results]
     if fmt == "json":

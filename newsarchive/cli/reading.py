@@ -65,14 +65,17 @@ def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -
 @click.option(
     "--explain", is_flag=True, help="Say where each field's value came from (JSON-LD, byline, ...)."
 )
+@click.option("--version", "version", type=int, metavar="N",
+              help="An earlier version (see `history`): its text, or with --html its captured page.")  # fmt: skip
 @output_options()
 @click.pass_context
-def show(ctx, ref: str, as_text: bool, as_html: bool, explain: bool, fmt: str) -> None:
+def show(ctx, ref: str, as_text: bool, as_html: bool, explain: bool, version: int | None, fmt: str) -> None:
     """Show one article, by id (or its first 6+ digits) or URL.
 
     \b
     Example:
       newsarchive show 68188a3a
+      newsarchive show 68188a3a --version 1 --html > first.html
       newsarchive show https://www.jpost.com/Middle-East/Military-wing-of-Hamas-308937 --json --explain
     """
     if sum([as_text, as_html, fmt == "json"]) > 1:
@@ -80,7 +83,15 @@ def show(ctx, ref: str, as_text: bool, as_html: bool, explain: bool, fmt: str) -
     archive = archive_of(ctx)
     stored = archive.show(ref)
     if as_html:
-        return _print_capture(archive, stored)
+        return _print_capture(archive, stored, version)
+    if version is not None:
+        chosen = archive.version(stored, version)
+        stored = stored._replace(
+            article=stored.article.replace(
+                title=chosen.title or "", subtitle=chosen.subtitle, text=chosen.text or "",
+                modified=chosen.modified, authors=chosen.authors, fetched=chosen.observed,
+            )
+        )  # fmt: skip
     if fmt == "json":
         record = stored.article.to_dict()
         if explain:
@@ -96,13 +107,17 @@ def show(ctx, ref: str, as_text: bool, as_html: bool, explain: bool, fmt: str) -
         sys.stdout.write(article_text(stored.article))
     else:
         from newsarchive.cli.views import article_view
+        from newsarchive.versions.report import summary_line
 
-        stdout.print(article_view(stored.article, revisions=stored.revisions))
+        history = (
+            summary_line(archive.versions(stored), stored.article.published) if stored.revisions else None
+        )
+        stdout.print(article_view(stored.article, history=history))
 
 
-def _print_capture(archive, stored) -> None:
+def _print_capture(archive, stored, version: int | None = None) -> None:
     """The raw page: byte for byte into a pipe, made safe for a terminal."""
-    page = archive.captured(stored)
+    page = archive.captured(stored, version)
     if sys.stdout.isatty():
         from newsarchive.extract.decode import decode_html
 

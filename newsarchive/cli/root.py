@@ -56,6 +56,8 @@ COMMANDS = {
     "stats": "reading",
     "sites": "reading",
     "export": "reading",
+    "history": "history",
+    "diff": "history",
     "crawl": "crawling",
     "sources": "crawling",
     "schedule": "crawling",

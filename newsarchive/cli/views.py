@@ -22,14 +22,14 @@ def _t(value, style: str | None = None) -> Text:
     return Text(for_terminal(str(value)) if value is not None else "", style=style or "")
 
 
-def article_view(article: Article, *, revisions: int = 0) -> Group:
+def article_view(article: Article, *, history: str | None = None) -> Group:
     header = [_t(article.title or "(untitled)", "bold")]
     if article.subtitle:
         header.append(_t(article.subtitle, "italic"))
     meta = _t(byline(article), DIM)
     ids = _t(f"{article.id}  {article.url}", DIM)
-    if revisions:
-        ids.append(f"  ({revisions} earlier version{'s' if revisions > 1 else ''})")
+    if history:
+        ids.append(f"  ({history})")
     body = []
     for paragraph in article.paragraphs():
         body += [Text(""), _t(paragraph)]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.frontier import Frontier
+from newsarchive.crawl.rechecks import RecheckBook
 from newsarchive.pipeline import Extraction
 from newsarchive.sites.knowledge import Sites
 from newsarchive.store import Store
@@ -60,6 +61,8 @@ class CrawlContext:
     tally: Tally = field(default_factory=Tally)
     crawl_delays: dict[str, float] = field(default_factory=dict)  # host -> seconds, from robots.txt
     fatal: str | None = None  # why the crawl had to stop (the archive cannot be written)
+    rechecks: RecheckBook | None = None  # None: re-checks are off (RECHECK_ENABLED=False)
+    recheck_only: bool = False  # fetch the due re-checks, nothing else
 
 
 class CrawlComponent:

@@ -22,7 +22,7 @@ from collections import Counter
 
 from newsarchive.crawl.queue import JobQueue, StoreQueue
 from newsarchive.dates import DateBound, now_iso, wall_clock
-from newsarchive.spiders.meta import LOOP
+from newsarchive.spiders.meta import LOOP, RECHECK
 from newsarchive.store import Queued, Store
 from newsarchive.urls import ARTICLE, LISTING, PAGE, SKIP, canonicalize, kind_of, shape, source_of
 
@@ -129,6 +129,15 @@ class Frontier:
         self._count(url, kind)
         self._state[url] = _PENDING
         entry = Queued(url, kind, depth, hints)
+        self._unsaved.append(entry)
+        return entry
+
+    def recheck(self, url: str, article_id: str, depth: int = 1) -> Queued | None:
+        """An archived article due for a re-check, queued in this job (once)."""
+        if url in self._state or not self.in_scope(url):
+            return None
+        self._state[url] = _PENDING
+        entry = Queued(url, RECHECK, depth, {"recheck": article_id})
         self._unsaved.append(entry)
         return entry
 
@@ -250,8 +259,9 @@ class Frontier:
         return self.store.urls_of_kind(kind, root)
 
     def validators(self, url: str, kind: str) -> dict[str, str]:
-        """Headers for a conditional GET of a feed or sitemap fetched before."""
-        if kind not in CONDITIONAL_KINDS:
+        """Headers for a conditional GET of a feed, a sitemap or a re-checked
+        article fetched before."""
+        if kind not in CONDITIONAL_KINDS and kind != RECHECK:
             return {}
         state = self.store.url_state(url)
         headers = {}
@@ -281,7 +291,7 @@ class Frontier:
                 self._validators[url] = (kind, etag, last_modified)
             return
         self.store.record_url(
-            url, kind=kind, now=now_iso(), status=status, fetched=True, etag=etag,
+            url, kind=ARTICLE if kind == RECHECK else kind, now=now_iso(), status=status, fetched=True, etag=etag,
             last_modified=last_modified, reason=reason, article_id=article_id,
         )  # fmt: skip
 
@@ -300,4 +310,5 @@ class Frontier:
         self._validators.clear()
 
     def failed(self, url: str, kind: str, reason: str, status: int | None = None) -> None:
+        kind = ARTICLE if kind == RECHECK else kind
         self.store.record_url(url, kind=kind, now=now_iso(), status=status, reason=reason)

@@ -19,11 +19,21 @@ from newsarchive.dates import now_iso
 from newsarchive.errors import NoArticle, StorageError
 from newsarchive.index.follow import CRAWL_PACE, IndexFollower
 from newsarchive.page import Page
-from newsarchive.pipeline import Intake
+from newsarchive.pipeline import Intake, Outcome
+from newsarchive.spiders.meta import RECHECK
+from newsarchive.urls import source_of
 
 # Pages between two updates of the run's row (what `runs` shows while a
 # crawl runs).
 RUN_ROW_EVERY = 10
+# What a re-check found that resets its article's schedule, and how the
+# crawl's summary counts it.
+CHANGES = ("version", "revert", "append")
+_CHANGE_NOTES = {
+    "version": "new versions of archived articles",
+    "revert": "articles reverted to an earlier version",
+    "append": "live blogs with new entries",
+}
 
 
 class NotAnArticle(DropItem):
@@ -54,31 +64,48 @@ class ArchivePipeline(CrawlComponent):
     async def process_item(self, item):
         context = self.context
         url, queued = item["url"], item["queued"]
+        # A re-check's entry names the article, and has no feed or sitemap hints.
+        recheck = (item.get("hints") or {}).get("recheck") if item["kind"] == RECHECK else None
         extracted = await context.workers.extract(
             item["body"],
             url,
             item.get("content_type"),
             now_iso(),
             context.sites.rules_for(url),
-            item.get("hints"),
+            _extraction_hints(item.get("hints"), recheck),
         )
         self._pages += 1
         page = Page(url, item["body"], url, item.get("content_type"), capture=item.get("capture"))
         try:
             outcome = self.intake.take(page, extracted)
+            if recheck and isinstance(extracted, NoArticle):
+                # An archived article that now shows none: a wall, an error
+                # page. Its capture is kept; the article stays as it was.
+                context.store.note_version(
+                    recheck, now=now_iso(), note="degraded", reason=outcome.reason, capture=page.capture
+                )
+                outcome = Outcome(page.name, "unchanged", recheck, version="degraded", reason=outcome.reason)
+            self._plan(recheck, outcome, url, item.get("hints"))
         except StorageError as error:
             self.stop_crawl(str(error))
             raise Unstorable(str(error)) from None
-        if isinstance(extracted, NoArticle):
+        if outcome.version == "degraded":
+            context.tally.notes["fetches of archived articles came back degraded (no version made)"] += 1
+        elif outcome.version in CHANGES:
+            context.tally.notes[_CHANGE_NOTES[outcome.version]] += 1
+        if isinstance(extracted, NoArticle) and not recheck:
             context.tally.not_articles[outcome.reason] += 1
             context.frontier.fetched(url, item["kind"], item["status"], reason=outcome.reason)
             context.frontier.done(queued.url, outcome.reason)
             raise NotAnArticle(f"{url}: {outcome.reason}", log_level="DEBUG")
         setattr(context.tally, outcome.status, getattr(context.tally, outcome.status) + 1)
-        if outcome.access != "free":
+        if outcome.access != "free" and outcome.version != "degraded":
             context.tally.notes[f"{outcome.access} (teaser kept)"] += 1
         for address in [url, *item.get("redirected_from", [])]:
-            context.frontier.fetched(address, item["kind"], item["status"], article_id=outcome.article_id)
+            context.frontier.fetched(
+                address, item["kind"], item["status"], article_id=outcome.article_id,
+                etag=item.get("etag"), last_modified=item.get("last_modified"),
+            )  # fmt: skip
         context.frontier.done(queued.url, outcome.status)
         if self._pages % RUN_ROW_EVERY == 0:
             tally = context.tally
@@ -92,6 +119,19 @@ class ArchivePipeline(CrawlComponent):
         if context.max_articles and context.tally.new >= context.max_articles:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="max articles"))
         return {"url": url, "status": outcome.status, "id": outcome.article_id}
+
+    def _plan(self, recheck: str | None, outcome: Outcome, url: str, item_hints: dict | None) -> None:
+        """The article's re-check plan after this fetch: the first one for a
+        new article, the next one after a re-check."""
+        book = self.context.rechecks
+        if book is None or outcome.article_id is None:
+            return
+        if recheck:
+            book.checked(recheck, changed=outcome.version in CHANGES)
+        elif outcome.status == "new":
+            hints = item_hints or {}
+            said = {"updated": hints.get("updated"), "title": hints.get("title")} if hints else None
+            book.first(outcome.article_id, url, source_of(url), hint=said)
 
     async def close_spider(self):
         context = self.context
@@ -108,3 +148,11 @@ class ArchivePipeline(CrawlComponent):
                 context.tally.notes["not indexed yet: the archive was busy"] += 1
         finally:
             follower.close()
+
+
+def _extraction_hints(hints: dict | None, recheck: str | None) -> dict | None:
+    """What a feed or sitemap said of a page, as extraction takes it (a
+    re-check's entry names its article and carries none)."""
+    if recheck or not hints:
+        return None
+    return {name: value for name, value in hints.items() if name != "updated"}

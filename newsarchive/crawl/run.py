@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
+from newsarchive.crawl.rechecks import RecheckBook
 from newsarchive.crawl.settings import crawl_settings, depth_limit
 from newsarchive.dates import DateBound, now_iso
 from newsarchive.errors import BadInput, NewsarchiveError
@@ -35,6 +36,7 @@ from newsarchive.pipeline import Extraction
 from newsarchive.procs import process_alive
 from newsarchive.sites.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
+from newsarchive.versions.recheck import timing_of
 
 if TYPE_CHECKING:
     from newsarchive.archive import Archive
@@ -132,6 +134,7 @@ def run_crawls(
     max_articles: int | None = None,
     since: DateBound | None = None,
     overrides: dict[str, str] | None = None,
+    recheck_only: bool = False,
 ) -> list[CrawlResult]:
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.utils.reactor import install_reactor
@@ -173,7 +176,9 @@ def run_crawls(
             )
             runs = []
             for target in targets:
-                store.interrupt_stale_runs(target.name, process_alive, now=now_iso())
+                store.interrupt_stale_runs(
+                    f"{target.name} re-checks" if recheck_only else target.name, process_alive, now=now_iso()
+                )
                 # A Scrapy job directory from before the frontier kept jobs: its
                 # queue is not resumed (the frontier starts afresh instead).
                 shutil.rmtree(jobs / target.key, ignore_errors=True)
@@ -182,9 +187,13 @@ def run_crawls(
                     max_pages=max_pages,
                     overrides={**dict(target.settings), **(overrides or {})},
                 )
+                timing = timing_of(settings)
+                # A re-check run has a job (and run rows) of its own, so it
+                # neither resumes nor closes the source's crawl job.
+                job = f"{target.name} re-checks" if recheck_only else target.name
                 frontier = Frontier(
                     store,
-                    target.name,
+                    job,
                     {source_of(u) for u in target.urls},
                     since=since,
                     max_depth=depth_limit(settings),
@@ -202,9 +211,11 @@ def run_crawls(
                     captures=captures,
                     frontier=frontier,
                     workers=workers,
-                    run_id=store.start_run(target.name, pid=os.getpid(), now=now_iso()),
+                    run_id=store.start_run(job, pid=os.getpid(), now=now_iso()),
                     max_articles=max_articles,
                     resumed=resumed,
+                    rechecks=RecheckBook(store, timing) if timing else None,
+                    recheck_only=recheck_only,
                 )
                 crawler = Crawler(NewsSpider, settings)
                 process.crawl(crawler, context=context)

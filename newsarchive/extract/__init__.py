@@ -115,6 +115,9 @@ def extract_article(
         provenance["language"] = "detected"
     if "canonical_url" not in provenance:
         provenance["canonical_url"] = "fetched-url" if url else "content"
+    if _is_live_blog(declared):
+        # New entries of a live blog are not new versions (versions/classify.py).
+        provenance["live"] = "json-ld"
     article = Article(
         url=url or canonical,
         canonical_url=canonical,
@@ -137,6 +140,11 @@ def extract_article(
     if verdict.refused:
         raise NoArticle(*verdict.refused, partial=article if body else None)
     return article
+
+
+def _is_live_blog(declared) -> bool:
+    kind = (declared.jsonld or {}).get("@type")
+    return "LiveBlogPosting" in (kind if isinstance(kind, list) else [kind])
 
 
 def _drop(tree, selectors: tuple[str, ...]) -> int:

@@ -39,6 +39,24 @@ STOP_GRACE = 120.0
 DEFAULT_MAX_PARALLEL = 2
 
 
+def _rechecks_due(store, source: Source, now: float) -> bool:
+    """Whether any archived article of the source is due for a re-check
+    (and the source's settings leave re-checks on)."""
+    from newsarchive.urls import source_of
+    from newsarchive.versions.recheck import timing_of
+
+    try:
+        if timing_of(source.settings) is None:
+            return False
+    except Exception:  # a bad setting: its crawl will say so
+        return False
+    for host in {source_of(url) for url in source.urls}:
+        due = store.next_recheck(host)
+        if due is not None and due <= now:
+            return True
+    return False
+
+
 def crawl_lock_path(archive: Archive, name: str) -> Path:
     from newsarchive.crawl.run import Target
 
@@ -96,7 +114,9 @@ class Scheduler:
                 self.say(f"{self._now()} sources.toml not reloaded: {for_terminal(str(error))}")
         return self._sources
 
-    def due(self, store) -> list[Source]:
+    def due(self, store) -> list[tuple[Source, bool]]:
+        """Sources due now, each with whether only its re-checks are due
+        (archived articles to fetch again between its crawls)."""
         now = datetime.now(UTC)
         due = []
         for source in self.sources():
@@ -105,12 +125,14 @@ class Scheduler:
             last = store.runs(source=source.name, limit=1)
             started = datetime.fromisoformat(last[0]["started"]) if last else None
             if source.schedule.next_due(started) <= now:
-                due.append(source)
+                due.append((source, False))
+            elif _rechecks_due(store, source, now.timestamp()):
+                due.append((source, True))
         return due
 
     # -- children ----------------------------------------------------------------
 
-    def start(self, source: Source) -> None:
+    def start(self, source: Source, recheck_only: bool = False) -> None:
         if is_crawling(self.archive, source.name):
             return  # a manual or leftover crawl of it is running; its turn comes after
         logs = self.archive.root / "logs"
@@ -119,12 +141,15 @@ class Scheduler:
         summary_path = logs / f"schedule-{source.name}-{stamp}.json"
         log_path = logs / f"schedule-{source.name}-{stamp}.log"
         command = [sys.executable, "-m", "newsarchive", "--archive", str(self.archive.root), "crawl",
-                   source.name, "--json"]  # fmt: skip
+                   source.name, "--json", *(["--recheck-only"] if recheck_only else [])]  # fmt: skip
         with open(summary_path, "wb") as out, open(log_path, "wb") as err:
             process = subprocess.Popen(command, stdout=out, stderr=err, preexec_fn=_die_with_parent)  # noqa: PLW1509
         self.children[source.name] = Child(source.name, process, summary_path, log_path)
+        why = (
+            "due re-checks" if recheck_only else source.schedule.describe() if source.schedule else "by hand"
+        )
         self.say(
-            f"{self._now()} {source.name}: crawl started ({source.schedule.describe() if source.schedule else 'by hand'})"
+            f"{self._now()} {source.name}: {'re-check run' if recheck_only else 'crawl'} started ({why})"
         )
 
     def reap(self) -> None:
@@ -171,10 +196,10 @@ class Scheduler:
             self.say(f"{self._now()} scheduling {len([s for s in self.sources() if s.schedule])} sources")
             while not self.stopping:
                 self.reap()
-                for source in self.due(store):
+                for source, recheck_only in self.due(store):
                     if len(self.children) >= self.max_parallel or self.stopping:
                         break
-                    self.start(source)
+                    self.start(source, recheck_only)
                 time.sleep(TICK)
             self.say(f"{self._now()} stopping: {len(self.children)} crawls to stop at a safe point")
             self.stop_children()
@@ -190,7 +215,7 @@ class Scheduler:
             while (waiting or self.children) and not self.stopping:
                 self.reap()
                 while waiting and len(self.children) < self.max_parallel:
-                    self.start(waiting.pop(0))
+                    self.start(*waiting.pop(0))
                 time.sleep(TICK)
             self.stop_children()
         return 1 if self.failures else 0

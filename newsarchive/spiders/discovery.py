@@ -32,6 +32,7 @@ class Entry:
     url: str
     published: str | None = None  # ISO 8601
     title: str | None = None
+    updated: str | None = None  # ISO 8601: a sitemap's lastmod, a feed item's updated
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def read_sitemap(body: bytes, base: str) -> tuple[str, list[Entry], bool]:
             published = normalize_date(fields.get("publication_date")) or normalize_date(
                 fields.get("lastmod")
             )
-            entries.append(Entry(url, published, fields.get("title")))
+            entries.append(Entry(url, published, fields.get("title"), normalize_date(fields.get("lastmod"))))
     return ("index" if kind == "sitemapindex" else "urlset"), entries, damaged
 
 
@@ -120,13 +121,16 @@ def read_feed(body: bytes, base: str) -> list[Entry]:
         url = absolute(base, item.get("link"))
         if not url:
             continue
-        stamp = item.get("published_parsed") or item.get("updated_parsed")
-        published = (
-            datetime.fromtimestamp(calendar.timegm(stamp), UTC).replace(microsecond=0).isoformat()
-            if stamp
-            else None
-        )
-        entries.append(Entry(url, published, item.get("title")))
+
+        def iso(stamp) -> str | None:
+            return (
+                datetime.fromtimestamp(calendar.timegm(stamp), UTC).replace(microsecond=0).isoformat()
+                if stamp
+                else None
+            )
+
+        published = iso(item.get("published_parsed") or item.get("updated_parsed"))
+        entries.append(Entry(url, published, item.get("title"), iso(item.get("updated_parsed"))))
     return entries
 
 

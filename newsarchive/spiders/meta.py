@@ -42,3 +42,8 @@ class NotCaptured(Ignored):
     crawl stops rather than fetch what it cannot keep."""
 
     reason = "not captured (archive not writable)"
+
+
+# The kind of a frontier entry that fetches an archived article again
+# (crawl/rechecks.py): conditionally, for its new versions.
+RECHECK = "recheck"

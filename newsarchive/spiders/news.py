@@ -17,10 +17,11 @@ from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
+from newsarchive.dates import now_iso
 from newsarchive.spiders.discovery import Entry, feed_links, read_feed, read_robots, read_sitemap
-from newsarchive.spiders.meta import LOOP, QUEUED, WAKE, Ignored
+from newsarchive.spiders.meta import LOOP, QUEUED, RECHECK, WAKE, Ignored
 from newsarchive.store import Queued
-from newsarchive.urls import LISTING, PAGE, kind_of
+from newsarchive.urls import LISTING, PAGE, canonicalize, kind_of, source_of
 
 # What a link's path ends with when it is a file, not a page (Scrapy's list).
 NOT_PAGES = tuple(f".{extension}" for extension in IGNORED_EXTENSIONS)
@@ -105,7 +106,7 @@ class NewsSpider(Spider):
         """The request that fetches a frontier entry."""
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(queued.kind, self.parse_page)
         meta: dict[str, Any] = {"kind": queued.kind, QUEUED: queued, "depth": queued.depth}
-        if queued.kind in ("feed", "sitemap"):
+        if queued.kind in ("feed", "sitemap", RECHECK):
             meta["handle_httpstatus_list"] = [304, 404, 410]
         return Request(
             queued.url,
@@ -148,11 +149,19 @@ class NewsSpider(Spider):
 
     def _begin(self, request: Request, sitemaps: list[str]):
         """The start pages (asked for on every run, resumed or not: they show
-        what is new) and the sitemaps; then the queue opens."""
-        for url in request.meta["start_urls"]:
-            self.frontier.restart(url, LISTING, depth=1)
-        for url in sitemaps:
-            self._discover(url, 1, kind="sitemap")
+        what is new), the sitemaps and the archived articles due for a
+        re-check; then the queue opens. A re-check run asks for these last
+        only."""
+        if not self.context.recheck_only:
+            for url in request.meta["start_urls"]:
+                self.frontier.restart(url, LISTING, depth=1)
+            for url in sitemaps:
+                self._discover(url, 1, kind="sitemap")
+        book = self.context.rechecks
+        if book is not None:
+            scope = {source_of(url) for url in request.meta["start_urls"]}
+            for due in book.due(scope):
+                self.frontier.recheck(canonicalize(due.url), due.article_id)
         yield from self._save(None)
         self._robots_due.discard(request.meta["root"])
         if not self._robots_due:
@@ -210,15 +219,29 @@ class NewsSpider(Spider):
         return True
 
     def _entry(self, entry: Entry, origin: str, depth: int) -> None:
-        if kind_of(entry.url) != LISTING:
-            hints = {"origin": origin, "published": entry.published, "title": entry.title}
-            self._discover(entry.url, depth, kind=PAGE, published=entry.published, hints=hints)
+        if kind_of(entry.url) == LISTING:
+            return
+        book = self.context.rechecks
+        if book is not None and (entry.updated or entry.title):
+            article_id = self.context.store.resolve(entry.url) if self.frontier.in_scope(entry.url) else None
+            if article_id is not None:
+                source = source_of(entry.url)
+                if book.hint(article_id, entry.url, source, entry.updated, entry.title):
+                    self.context.tally.notes[f"re-check brought forward by the {origin}"] += 1
+                    self.frontier.recheck(canonicalize(entry.url), article_id, depth)
+        hints = {"origin": origin, "published": entry.published, "title": entry.title}
+        if entry.updated:
+            hints["updated"] = entry.updated  # kept with the article's re-check plan
+        self._discover(entry.url, depth, kind=PAGE, published=entry.published, hints=hints)
 
     # -- pages ---------------------------------------------------------------------
 
     def parse_page(self, response: Response):
         self._seen(response)
         queued: Queued = response.meta[QUEUED]
+        if queued.kind == RECHECK and response.status in (304, 404, 410):
+            yield from self._recheck_answer(response, queued)
+            return
         if (
             not isinstance(response, TextResponse)
             or "html" not in (_header(response.headers, "Content-Type") or "text/html").lower()
@@ -228,13 +251,8 @@ class NewsSpider(Spider):
             yield from self._save(response, "not html")
             return
         article = queued.kind != LISTING and kind_of(response.url) != LISTING
-        links = response.xpath("//link[@href]")
-        announced = [(l.attrib.get("rel", ""), l.attrib.get("type", ""), l.attrib["href"]) for l in links]  # noqa: E741
-        for feed in feed_links(announced, response.url):
-            self._discover(feed, queued.depth + 1, kind="feed")
-        for link in self._links.extract_links(response):
-            if not urlsplit(link.url).path.lower().endswith(NOT_PAGES):
-                self._discover(link.url, queued.depth + 1)
+        if queued.kind != RECHECK:  # a re-check is about its article; listings find the rest
+            self._follow(response, queued)
         if not article:
             self.frontier.fetched(response.url, LISTING, response.status)
             yield from self._save(response)
@@ -249,10 +267,45 @@ class NewsSpider(Spider):
             "status": response.status,
             "body": response.body,
             "content_type": _header(response.headers, "Content-Type"),
+            "etag": _header(response.headers, "ETag"),
+            "last_modified": _header(response.headers, "Last-Modified"),
             "capture": response.meta.get("capture"),
             "hints": queued.hints,
             "redirected_from": [*queued.via, *response.meta.get("redirect_urls", [])],
         }
+
+    def _recheck_answer(self, response: Response, queued: Queued):
+        """A re-check answered without a page: not modified (an unchanged
+        check), or gone for good (no more re-checks)."""
+        book, article_id = self.context.rechecks, (queued.hints or {}).get("recheck")
+        if response.status == 304:
+            self.context.tally.notes["re-check not modified (304)"] += 1
+            self.context.tally.unchanged += 1
+            if book is not None and article_id:
+                book.checked(article_id, changed=False)
+            # The URL's validators stay what they were (a 304 need not repeat them).
+            yield from self._save(response, "not modified")
+            return
+        self.context.tally.notes[f"re-check: page gone ({response.status})"] += 1
+        if article_id:
+            self.context.store.note_version(
+                article_id, now=now_iso(), note="gone", reason=f"http {response.status}",
+                capture=response.meta.get("capture"),
+            )  # fmt: skip
+            if book is not None:
+                book.gone(article_id)
+        self.frontier.fetched(response.url, queued.kind, response.status, reason="gone")
+        yield from self._save(response, f"gone ({response.status})")
+
+    def _follow(self, response: TextResponse, queued: Queued) -> None:
+        """Discover the feeds a page announces and the pages it links to."""
+        links = response.xpath("//link[@href]")
+        announced = [(l.attrib.get("rel", ""), l.attrib.get("type", ""), l.attrib["href"]) for l in links]  # noqa: E741
+        for feed in feed_links(announced, response.url):
+            self._discover(feed, queued.depth + 1, kind="feed")
+        for link in self._links.extract_links(response):
+            if not urlsplit(link.url).path.lower().endswith(NOT_PAGES):
+                self._discover(link.url, queued.depth + 1)
 
     # -- failures ------------------------------------------------------------------
 
@@ -268,6 +321,13 @@ class NewsSpider(Spider):
         queued = request.meta.get(QUEUED)
         if kind == "robots":  # no robots.txt to be had: the pages all the same
             yield from self._begin(request, _usual_sitemaps(request.meta["root"]))
+        elif queued is not None and queued.kind == RECHECK:
+            # A re-check that failed is tried again later; the crawl's own
+            # completeness does not hang on it.
+            article_id = (queued.hints or {}).get("recheck")
+            if self.context.rechecks is not None and article_id:
+                self.context.rechecks.failed(article_id)
+            self.frontier.done(queued.url, reason)
         elif queued is not None and _vouches_against(reason, status):
             self.frontier.miss(queued.url, queued.kind, reason)
         elif queued is not None:

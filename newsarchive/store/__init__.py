@@ -22,10 +22,13 @@ from newsarchive.store.api import (
     CrawlState,
     PutResult,
     Queued,
+    Recheck,
+    Rechecks,
     RunLog,
     SiteKnowledge,
     Store,
     StoredArticle,
+    Version,
 )
 
 __all__ = [
@@ -36,10 +39,13 @@ __all__ = [
     "CrawlState",
     "PutResult",
     "Queued",
+    "Recheck",
+    "Rechecks",
     "RunLog",
     "SiteKnowledge",
     "Store",
     "StoredArticle",
+    "Version",
     "open_store",
     "store_exists",
     "store_url",

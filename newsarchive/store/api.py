@@ -50,6 +50,41 @@ class StoredArticle(NamedTuple):
     revisions: int
 
 
+class Version(NamedTuple):
+    """One version of an article as it was seen; or, with a `note`, a fetch
+    that made no version ("reverted" to `number`, "degraded", "appended"
+    entries of a live blog, "gone")."""
+
+    number: int | None
+    observed: str
+    modified: str | None
+    title: str | None
+    subtitle: str | None
+    text: str | None
+    authors: tuple[str, ...]
+    word_count: int | None
+    content_hash: str | None
+    changes: tuple[str, ...]
+    detail: dict
+    capture: Capture | None
+    note: str | None = None
+    reason: str | None = None
+
+
+class Recheck(NamedTuple):
+    """An archived article's re-check plan (versions/recheck.py)."""
+
+    article_id: str
+    url: str
+    source: str
+    due: float | None  # POSIX seconds; None: no more re-checks
+    wait: float
+    quiet_since: float
+    stage: str
+    checks: int = 0
+    hint: dict | None = None  # what a feed or sitemap last said of it
+
+
 class Change(NamedTuple):
     seq: int
     article_id: str
@@ -59,12 +94,39 @@ class Articles(Protocol):
     """Normalized articles, one per canonical URL, with their versions."""
 
     def put(
-        self, article: Article, *, now: str, capture: Capture | None = None, keep_revision: bool = True
+        self,
+        article: Article,
+        *,
+        now: str,
+        capture: Capture | None = None,
+        keep_revision: bool = True,
+        changes: tuple[str, ...] = (),
+        detail: dict | None = None,
     ) -> PutResult:
         """Insert or update in one transaction: unchanged content only
         refreshes last_seen; any change is logged; a change of what readers
-        see keeps the old version as a revision (unless `keep_revision` is
-        off)."""
+        see makes a new version (its `changes` flags and `detail`, when the
+        caller classified it) and keeps the old one, unless `keep_revision`
+        is off."""
+        ...
+
+    def versions(self, article_id: str, *, notes: bool = False) -> list[Version]:
+        """The article's versions, oldest first (one when it never changed;
+        none when it is not stored); with `notes`, the fetches that made
+        none among them, in the order they were seen."""
+        ...
+
+    def note_version(
+        self,
+        article_id: str,
+        *,
+        now: str,
+        note: str,
+        version: int | None = None,
+        reason: str | None = None,
+        capture: Capture | None = None,
+    ) -> None:
+        """Record a fetch that made no version (see Version.note)."""
         ...
 
     def delete(self, article_id: str, *, now: str) -> bool: ...
@@ -156,6 +218,24 @@ class CrawlState(Protocol):
     def frontier_close(self, job: str) -> None: ...
 
 
+class Rechecks(Protocol):
+    """When each archived article is fetched again."""
+
+    def plan_recheck(self, plan: Recheck, *, checked: bool = False) -> None:
+        """Set an article's plan (`checked`: one more re-check was done)."""
+        ...
+
+    def recheck_of(self, article_id: str) -> Recheck | None: ...
+
+    def due_rechecks(self, source: str, *, now: float, limit: int = 1000) -> list[Recheck]:
+        """A source's articles due by `now`, the most overdue first."""
+        ...
+
+    def next_recheck(self, source: str) -> float | None:
+        """When the source's next re-check is due, None if none is planned."""
+        ...
+
+
 class RunLog(Protocol):
     """One row per crawl run: what `runs` and `stats` show."""
 
@@ -193,7 +273,7 @@ class SiteKnowledge(Protocol):
     def known_sites(self) -> list[str]: ...
 
 
-class Store(Articles, ChangeLog, CrawlState, RunLog, SiteKnowledge, Protocol):
+class Store(Articles, ChangeLog, CrawlState, Rechecks, RunLog, SiteKnowledge, Protocol):
     """A whole store backend: every role, plus its own upkeep."""
 
     url: str  # what open_store was given, so another process can open it too

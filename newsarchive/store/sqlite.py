@@ -1,7 +1,7 @@
 """The built-in store backend: SQLite, in one file of the archive.
 
-One row per article keyed by canonical URL; a revision row for every
-version a changed article replaces; and a change log whose sequence number
+One row per article keyed by canonical URL; a row for every version of an
+article that changed (the latest one's text is the article row's); and a change log whose sequence number
 only ever grows, so an index (or many, on many machines) can follow the
 store by asking for the changes after the last one it applied.
 
@@ -34,7 +34,7 @@ from newsarchive.errors import (
     StorageDamaged,
     StorageError,
 )
-from newsarchive.store.api import Capture, Change, PutResult, Queued, StoredArticle
+from newsarchive.store.api import Capture, Change, PutResult, Queued, Recheck, StoredArticle, Version
 from newsarchive.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, statements
 
 # How long a writer waits for another writer's transaction to finish.
@@ -180,14 +180,17 @@ class SQLiteStore:
         now: str,
         capture: Capture | None = None,
         keep_revision: bool = True,
+        changes: tuple[str, ...] = (),
+        detail: dict | None = None,
     ) -> PutResult:
         """Insert or update an article, in one transaction.
 
         Unchanged content only refreshes `last_seen`; a change of any field
         is logged for the index; a change of what readers see (title,
-        subtitle, text) also keeps the old version as a revision, unless
-        `keep_revision` is off (a re-normalization of the same capture is
-        not a new version of the article).
+        subtitle, text) is a new version (with the `changes` and `detail`
+        its caller classified), unless `keep_revision` is off (a
+        re-normalization of the same capture is not a new version, nor is a
+        revert to an earlier one).
         """
         record = _row_values(article)
         capture_values = (capture.file, capture.offset, capture.digest) if capture else (None, None, None)
@@ -212,21 +215,8 @@ class SQLiteStore:
                     (*(record[c] for c in _ARTICLE_COLUMNS), now, now, *capture_values, seq),
                 )
                 return PutResult("new", article.id, seq)
-            if keep_revision and old["content_hash"] != article.content_hash:
-                self._db.execute(
-                    "INSERT INTO revisions (article_id, seq, content_hash, title, subtitle, text,"
-                    " fetched, replaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        article.id,
-                        old["seq"],
-                        old["content_hash"],
-                        old["title"],
-                        old["subtitle"],
-                        old["text"],
-                        old["fetched"],
-                        now,
-                    ),
-                )
+            if old["content_hash"] != article.content_hash:
+                self._new_version(old, article, record, now, capture_values, changes, detail, keep_revision)
             assignments = ", ".join(f"{c} = ?" for c in _ARTICLE_COLUMNS if c != "id")
             self._db.execute(
                 f"UPDATE articles SET {assignments}, last_seen = ?, seq = ?,"
@@ -243,12 +233,140 @@ class SQLiteStore:
             )
             return PutResult("updated", article.id, seq)
 
+    def _new_version(self, old, article, record, now, capture_values, changes, detail, keep) -> None:
+        """The article row's text is about to change: the version that held
+        it gets its own copy (the first version's row is made now, from the
+        article row, if the article never changed before); and, when `keep`,
+        a row for the new version."""
+        db = self._db
+        latest = db.execute(
+            "SELECT max(version) FROM versions WHERE article_id = ?", (old["id"],)
+        ).fetchone()[0]
+        if latest is None:
+            db.execute(
+                "INSERT INTO versions (article_id, version, observed, modified, authors, title, subtitle, text,"
+                " word_count, content_hash, capture_file, capture_offset, capture_digest)"
+                " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    old["id"], old["first_seen"], old["modified"], old["authors"], old["title"],
+                    old["subtitle"], old["text"], old["word_count"], old["content_hash"],
+                    old["capture_file"], old["capture_offset"], old["capture_digest"],
+                ),
+            )  # fmt: skip
+            latest = 1
+        else:
+            db.execute(
+                "UPDATE versions SET title = ?, subtitle = ?, text = ? WHERE article_id = ? AND text IS NULL",
+                (old["title"], old["subtitle"], old["text"], old["id"]),
+            )
+        if not keep:
+            return
+        db.execute(
+            "INSERT INTO versions (article_id, version, observed, modified, authors, word_count, content_hash,"
+            " changes, detail, capture_file, capture_offset, capture_digest)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                old["id"], latest + 1, now, article.modified, record["authors"], article.word_count,
+                article.content_hash, json.dumps(list(changes)), json.dumps(detail or {}), *capture_values,
+            ),
+        )  # fmt: skip
+
+    def versions(self, article_id: str, *, notes: bool = False) -> list[Version]:
+        db = self._db
+        article = db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if article is None:
+            return []
+        rows = db.execute(
+            "SELECT * FROM versions WHERE article_id = ? ORDER BY version", (article_id,)
+        ).fetchall()
+        if not rows:
+            found = [
+                Version(
+                    1, article["first_seen"], article["modified"], article["title"], article["subtitle"],
+                    article["text"], tuple(json.loads(article["authors"])), article["word_count"],
+                    article["content_hash"], (), {}, _capture(article),
+                )
+            ]  # fmt: skip
+        else:
+            found = [
+                Version(
+                    row["version"], row["observed"], row["modified"],
+                    article["title"] if row["text"] is None else row["title"],
+                    article["subtitle"] if row["text"] is None else row["subtitle"],
+                    article["text"] if row["text"] is None else row["text"],
+                    tuple(json.loads(row["authors"])), row["word_count"], row["content_hash"],
+                    tuple(json.loads(row["changes"])), json.loads(row["detail"]), _capture(row),
+                )
+                for row in rows
+            ]  # fmt: skip
+        if notes:
+            for row in db.execute(
+                "SELECT * FROM version_notes WHERE article_id = ? ORDER BY rowid", (article_id,)
+            ):
+                found.append(
+                    Version(
+                        row["version"], row["observed"], None, None, None, None, (), None, None, (), {},
+                        _capture(row), row["note"], row["reason"],
+                    )
+                )  # fmt: skip
+            found.sort(key=lambda v: v.observed)
+        return found
+
+    def note_version(
+        self,
+        article_id: str,
+        *,
+        now: str,
+        note: str,
+        version: int | None = None,
+        reason: str | None = None,
+        capture: Capture | None = None,
+    ) -> None:
+        capture_values = (capture.file, capture.offset, capture.digest) if capture else (None, None, None)
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO version_notes (article_id, observed, note, version, reason, capture_file,"
+                " capture_offset, capture_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, now, note, version, reason, *capture_values),
+            )
+
+    # -- re-checks -------------------------------------------------------------
+
+    def plan_recheck(self, plan: Recheck, *, checked: bool = False) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO rechecks (article_id, url, source, due, wait, quiet_since, stage, checks, hint)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
+                " url = excluded.url, source = excluded.source, due = excluded.due, wait = excluded.wait,"
+                " quiet_since = excluded.quiet_since, stage = excluded.stage,"
+                " checks = checks + ?, hint = coalesce(excluded.hint, hint)",
+                (
+                    plan.article_id, plan.url, plan.source, plan.due, plan.wait, plan.quiet_since, plan.stage,
+                    int(checked), json.dumps(plan.hint) if plan.hint is not None else None, int(checked),
+                ),
+            )  # fmt: skip
+
+    def recheck_of(self, article_id: str) -> Recheck | None:
+        row = self._db.execute("SELECT * FROM rechecks WHERE article_id = ?", (article_id,)).fetchone()
+        return _recheck(row) if row else None
+
+    def due_rechecks(self, source: str, *, now: float, limit: int = 1000) -> list[Recheck]:
+        rows = self._db.execute(
+            "SELECT * FROM rechecks WHERE source = ? AND due <= ? ORDER BY due LIMIT ?", (source, now, limit)
+        )
+        return [_recheck(row) for row in rows]
+
+    def next_recheck(self, source: str) -> float | None:
+        return self._db.execute("SELECT min(due) FROM rechecks WHERE source = ?", (source,)).fetchone()[0]
+
     def delete(self, article_id: str, *, now: str) -> bool:
         with self._transaction():
             old = self._db.execute("SELECT source, text FROM articles WHERE id = ?", (article_id,)).fetchone()
             if old is None:
                 return False
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            for table in ("versions", "version_notes", "rechecks"):
+                self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             self._recount(old, None)
             self._log_change(article_id, "delete", now)
             return True
@@ -620,7 +738,7 @@ class SQLiteStore:
 
     def get(self, article_id: str) -> StoredArticle | None:
         row = self._db.execute(
-            "SELECT *, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id) AS revs"
+            "SELECT *, (SELECT max(count(*) - 1, 0) FROM versions v WHERE v.article_id = a.id) AS revs"
             " FROM articles a WHERE id = ?",
             (article_id,),
         ).fetchone()
@@ -704,7 +822,9 @@ class SQLiteStore:
         return {
             "articles": totals[0],
             "words": totals[1],
-            "revisions": db.execute("SELECT count(*) FROM revisions").fetchone()[0],
+            "revisions": db.execute("SELECT count(*) - count(DISTINCT article_id) FROM versions").fetchone()[
+                0
+            ],
             "sources": [
                 {
                     "source": row["source"],
@@ -826,6 +946,14 @@ def _capture(row: sqlite3.Row) -> Capture | None:
     if not row["capture_file"]:
         return None
     return Capture(row["capture_file"], row["capture_offset"], row["capture_digest"])
+
+
+def _recheck(row: sqlite3.Row) -> Recheck:
+    hint = json.loads(row["hint"]) if row["hint"] else None
+    return Recheck(
+        row["article_id"], row["url"], row["source"], row["due"], row["wait"], row["quiet_since"], row["stage"],
+        row["checks"], hint,
+    )  # fmt: skip
 
 
 def _stored(row: sqlite3.Row) -> StoredArticle:

@@ -177,6 +177,56 @@ MIGRATIONS: list = [
         PRIMARY KEY (source, print)
     ) WITHOUT ROWID;
     """,
+    # Every version of an article (its capture, when it was seen, what kind
+    # of edit it was); notes on fetches that made no version (a revert, a
+    # degraded page, a live blog's new entries); and each article's
+    # re-check plan. A version's text is NULL while the article row holds
+    # it. The revisions of earlier stores become versions.
+    """
+    CREATE TABLE versions (
+        article_id      TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        observed        TEXT NOT NULL,
+        modified        TEXT,
+        authors         TEXT NOT NULL DEFAULT '[]',
+        title           TEXT,
+        subtitle        TEXT,
+        text            TEXT,
+        word_count      INTEGER NOT NULL,
+        content_hash    TEXT NOT NULL,
+        changes         TEXT NOT NULL DEFAULT '[]',
+        detail          TEXT NOT NULL DEFAULT '{}',
+        capture_file    TEXT,
+        capture_offset  INTEGER,
+        capture_digest  TEXT,
+        PRIMARY KEY (article_id, version)
+    ) WITHOUT ROWID;
+    CREATE TABLE version_notes (
+        article_id      TEXT NOT NULL,
+        observed        TEXT NOT NULL,
+        note            TEXT NOT NULL CHECK (note IN ('reverted', 'degraded', 'appended', 'gone')),
+        version         INTEGER,
+        reason          TEXT,
+        capture_file    TEXT,
+        capture_offset  INTEGER,
+        capture_digest  TEXT
+    );
+    CREATE INDEX version_notes_article ON version_notes (article_id, observed);
+    CREATE TABLE rechecks (
+        article_id   TEXT PRIMARY KEY,
+        url          TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        due          REAL,
+        wait         REAL NOT NULL,
+        quiet_since  REAL NOT NULL,
+        stage        TEXT NOT NULL,
+        checks       INTEGER NOT NULL DEFAULT 0,
+        hint         TEXT
+    );
+    CREATE INDEX rechecks_due ON rechecks (source, due);
+    """,
+    lambda db: _revisions_to_versions(db),
+    "DROP TABLE revisions;",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -197,3 +247,37 @@ def _count_all_paragraphs(db: sqlite3.Connection) -> None:
         "INSERT INTO paragraph_counts (source, print, articles, sample) VALUES (?, ?, ?, ?)",
         [(source, fp, n, sample if n > 1 else "") for (source, fp), (n, sample) in counts.items()],
     )
+
+
+def _revisions_to_versions(db: sqlite3.Connection) -> None:
+    """An older store's revision rows as numbered versions: each revision
+    was seen from when the one before it was replaced; the article row is
+    the latest version."""
+    from newsarchive.article import count_words
+
+    ids = [row[0] for row in db.execute("SELECT DISTINCT article_id FROM revisions")]
+    for article_id in ids:
+        article = db.execute(
+            "SELECT first_seen, modified, authors, word_count, content_hash, capture_file, capture_offset,"
+            " capture_digest FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if article is None:
+            continue
+        observed = article[0]
+        revisions = db.execute(
+            "SELECT content_hash, title, subtitle, text, replaced FROM revisions WHERE article_id = ? ORDER BY seq",
+            (article_id,),
+        ).fetchall()
+        for number, (digest, title, subtitle, text, replaced) in enumerate(revisions, 1):
+            db.execute(
+                "INSERT INTO versions (article_id, version, observed, title, subtitle, text, word_count,"
+                " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, number, observed, title, subtitle, text, count_words(text), digest),
+            )
+            observed = replaced
+        db.execute(
+            "INSERT INTO versions (article_id, version, observed, modified, authors, word_count, content_hash,"
+            " capture_file, capture_offset, capture_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, len(revisions) + 1, observed, *article[1:]),
+        )

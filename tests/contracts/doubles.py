@@ -34,7 +34,7 @@ class NoRevisions(_SQLiteDouble):
 
     scheme = "no-revisions"
 
-    def put(self, article, *, now, capture=None, keep_revision=True):
+    def put(self, article, *, now, capture=None, keep_revision=True, changes=(), detail=None):
         return super().put(article, now=now, capture=capture, keep_revision=False)
 
 

@@ -63,6 +63,55 @@ def test_each_change_of_what_readers_see_keeps_a_revision(store):
     assert store.get(article.id).revisions == 2
 
 
+def test_versions_in_order_with_their_capture_flags_and_text(store):
+    article = make_article()
+    assert store.versions(article.id) == []
+    first_capture, second_capture = Capture("a.warc.gz", 0, "sha1:A"), Capture("a.warc.gz", 900, "sha1:B")
+    store.put(article, now="t1", capture=first_capture)
+    (only,) = store.versions(article.id)
+    assert (only.number, only.observed, only.text, only.capture) == (1, "t1", article.text, first_capture)
+    edited = article.replace(title="A new headline", modified="2024-05-02T00:00:00+00:00")
+    store.put(edited, now="t2", capture=second_capture, changes=("headline",), detail={"words": 0})
+    one, two = store.versions(article.id)
+    assert (one.number, one.title, one.capture, one.changes) == (1, article.title, first_capture, ())
+    assert (two.number, two.observed, two.title, two.modified) == (2, "t2", "A new headline", edited.modified)
+    assert (two.changes, two.detail, two.capture) == (("headline",), {"words": 0}, second_capture)
+    assert two.authors == edited.authors and two.word_count == edited.word_count
+    # Back to the first text, not as a new version: the versions keep their texts.
+    store.put(article, now="t3", keep_revision=False)
+    store.note_version(article.id, now="t3", note="reverted", version=1, capture=first_capture)
+    assert [(v.number, v.title) for v in store.versions(article.id)] == [
+        (1, article.title),
+        (2, "A new headline"),
+    ]
+    listed = store.versions(article.id, notes=True)
+    assert [(v.number, v.note) for v in listed] == [(1, None), (2, None), (1, "reverted")]
+    assert store.get(article.id).revisions == 1
+    store.delete(article.id, now="t4")
+    assert store.versions(article.id, notes=True) == []
+
+
+def test_recheck_plans(store):
+    from newsarchive.store import Recheck
+
+    assert store.recheck_of("0" * 16) is None and store.next_recheck("example.com") is None
+    plans = [Recheck(f"{i:016x}", f"https://example.com/{i}", "example.com", 100.0 + i, 1800.0, 0.0, "adaptive")
+             for i in range(3)]  # fmt: skip
+    for plan in plans:
+        store.plan_recheck(plan)
+    store.plan_recheck(Recheck("f" * 16, "https://other.org/1", "other.org", 50.0, 1800.0, 0.0, "adaptive"))
+    assert [r.article_id for r in store.due_rechecks("example.com", now=101.5)] == [
+        plans[0].article_id,
+        plans[1].article_id,
+    ]
+    assert store.next_recheck("example.com") == 100.0
+    store.plan_recheck(plans[0]._replace(due=None, stage="done", hint={"lastmod": "2024"}), checked=True)
+    store.plan_recheck(plans[0]._replace(due=None, stage="done"), checked=True)
+    got = store.recheck_of(plans[0].article_id)
+    assert (got.due, got.stage, got.checks, got.hint) == (None, "done", 2, {"lastmod": "2024"})
+    assert store.next_recheck("example.com") == 101.0
+
+
 def test_metadata_change_is_logged_without_a_revision(store):
     article = make_article()
     first = store.put(article, now="t1")

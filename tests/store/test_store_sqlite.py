@@ -21,13 +21,14 @@ def store(tmp_path):
         yield store
 
 
-def test_revision_keeps_the_replaced_version(store, tmp_path):
+def test_only_replaced_versions_keep_a_copy_of_their_text(store, tmp_path):
     article = make_article()
     store.put(article, now="t1")
-    store.put(article.replace(title="A corrected headline"), now="t2")
     db = sqlite3.connect(tmp_path / "store.sqlite3")
-    rows = db.execute("SELECT title, text, replaced FROM revisions").fetchall()
-    assert rows == [(article.title, article.text, "t2")]
+    assert db.execute("SELECT count(*) FROM versions").fetchone()[0] == 0  # one version: the article row
+    store.put(article.replace(title="A corrected headline"), now="t2")
+    rows = db.execute("SELECT version, observed, title, text FROM versions ORDER BY version").fetchall()
+    assert rows == [(1, "t1", article.title, article.text), (2, "t2", None, None)]
 
 
 def test_new_store_has_current_schema_and_an_identity(tmp_path):
@@ -124,3 +125,33 @@ def test_paragraph_text_is_kept_only_for_repeated_paragraphs(store, tmp_path):
     db = sqlite3.connect(tmp_path / "store.sqlite3")
     rows = db.execute("SELECT sample, articles FROM paragraph_counts").fetchall()
     assert sorted(rows) == [("", 1), ("", 1), ("", 1), (shared, 3)]  # unique ones: counts only
+
+
+def test_revisions_of_an_older_store_become_versions(tmp_path):
+    from newsarchive.store.sqlite_schema import MIGRATIONS, statements
+
+    path = tmp_path / "old.sqlite3"
+    before = SCHEMA_VERSION - 3  # the store before versions
+    with open_store(path) as store:
+        article = make_article()
+        store.put(article, now="t1")
+    db = sqlite3.connect(path)
+    db.executescript(
+        "DROP TABLE versions; DROP TABLE version_notes; DROP TABLE rechecks;"
+        "CREATE TABLE revisions (article_id TEXT NOT NULL, seq INTEGER NOT NULL, content_hash TEXT NOT NULL,"
+        " title TEXT NOT NULL, subtitle TEXT, text TEXT NOT NULL, fetched TEXT, replaced TEXT NOT NULL,"
+        " PRIMARY KEY (article_id, seq));"
+    )
+    assert "CREATE TABLE versions" in statements(MIGRATIONS[before])[0]
+    db.execute(
+        "INSERT INTO revisions VALUES (?, 1, 'h1', 'First headline', NULL, 'First text.', NULL, 't2')",
+        (article.id,),
+    )
+    db.execute(f"PRAGMA user_version = {before}")
+    db.commit()
+    db.close()
+    with open_store(path) as store:
+        one, two = store.versions(article.id)
+        assert (one.number, one.observed, one.title, one.text) == (1, "t1", "First headline", "First text.")
+        assert (two.number, two.observed, two.title) == (2, "t2", article.title)
+        assert store.get(article.id).revisions == 1
