@@ -377,7 +377,7 @@ class Archive:
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of hits for a query (a `SearchRequest`)."""
         with self.open_store() as store:
-            return self.engine(store).search(request)
+            return self.engine(store).search(_resolved(request, store))
 
     def export(self, request: SearchRequest, fmt: str, stream: TextIO) -> int:
         """Write the matching articles (all with an empty request) to
@@ -385,7 +385,7 @@ class Archive:
         from newsarchive.export import write_records
 
         with self.open_store() as store:
-            return write_records(self.engine(store), store, request, fmt, stream)
+            return write_records(self.engine(store), store, _resolved(request, store), fmt, stream)
 
     def show(self, ref: str) -> StoredArticle:
         """The stored article an id, id prefix or URL names (`StoredArticle`)."""
@@ -472,3 +472,17 @@ class Archive:
             ]
         numbers["archive"] = str(self.root)
         return numbers
+
+
+def _resolved(request: SearchRequest, store: Store) -> SearchRequest:
+    """The request as an engine takes it: --changed-since as the ids of the
+    articles that changed since then (the store knows; the index does not)."""
+    if request.changed_since is None:
+        return request
+    from datetime import UTC
+
+    start = request.changed_since.start
+    moment = (start.replace(tzinfo=UTC) if start.tzinfo is None else start.astimezone(UTC)).isoformat()
+    changed = frozenset(store.changed_since(moment))
+    ids = changed if request.ids is None else changed & request.ids
+    return request._replace(changed_since=None, ids=ids)

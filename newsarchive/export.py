@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from newsarchive.article import RECORD_FIELDS, Article
-from newsarchive.index.api import SearchEngine, SearchRequest
+from newsarchive.index.api import SearchEngine, SearchRequest, has_filters
 from newsarchive.store import Articles
 
 # Articles read from the store per query when exporting search matches.
@@ -16,8 +16,7 @@ BATCH = 500
 
 
 def _articles(engine: SearchEngine, store: Articles, request: SearchRequest) -> Iterator[Article]:
-    filtered = request.query.strip() or request.source or request.author or request.since or request.until
-    if not filtered:
+    if not request.query.strip() and not has_filters(request):
         yield from store.iter_articles()
         return
     ids = engine.matching_ids(request)

@@ -22,6 +22,11 @@ def print_page(page, fmt: str) -> None:
             f"note: the index is {page.behind} changes behind the store; the next command that writes,"
             " or `newsarchive reindex`, catches it up"
         )
+    if not page.earlier_indexed:
+        note(
+            "note: this index was built before it held earlier versions, so only current texts were"
+            " searched; `newsarchive reindex` adds them"
+        )
     records = [hit_record(hit) for hit in page.hits]
     if fmt == "json":
         print_json(

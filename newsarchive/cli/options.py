@@ -28,13 +28,34 @@ def filter_options(command):
                 "--since", metavar="DATE", help="Published on or after DATE (2013, 2013-04, 2013-04-05)."
             ),
             click.option("--until", metavar="DATE", help="Published on or before DATE (same forms)."),
+            click.option(
+                "--changed-since",
+                metavar="DATE",
+                help="Only articles whose text changed on or after DATE (a new version; see `history`).",
+            ),
+            click.option(
+                "--all-versions",
+                is_flag=True,
+                help="Words may also match text an earlier version had (removed or rewritten since).",
+            ),
         ]
     ):
         command = option(command)
     return command
 
 
-def search_request(query, source, author, since, until, sort="relevance", limit=10, offset=0):
+def search_request(
+    query,
+    source,
+    author,
+    since,
+    until,
+    sort="relevance",
+    limit=10,
+    offset=0,
+    changed_since=None,
+    all_versions=False,
+):
     from newsarchive.index.api import SearchRequest
 
     return SearchRequest(
@@ -46,6 +67,8 @@ def search_request(query, source, author, since, until, sort="relevance", limit=
         sort=sort,
         limit=limit,
         offset=offset,
+        changed_since=bound("changed-since", changed_since),
+        all_versions=all_versions,
     )
 
 

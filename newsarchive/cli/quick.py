@@ -19,7 +19,9 @@ import sys
 from pathlib import Path
 
 # The search command's options (reading.py), by how their values are read.
-TEXT_OPTIONS = ("--source", "--author", "--since", "--until")
+TEXT_OPTIONS = ("--source", "--author", "--since", "--until", "--changed-since")
+# Options that are on or off (the output flags aside).
+SWITCHES = ("--all-versions",)
 CHOICES = {"--sort": ("relevance", "newest", "oldest")}
 INT_RANGES = {"--limit": (1, 10_000), "--offset": (0, None)}
 FLAGS = ("--json", "--jsonl")
@@ -85,6 +87,9 @@ def parse(argv: list[str]) -> Plain | None:
         if name in FLAGS and not given:
             flags.add(name)
             continue
+        if name in SWITCHES and not given:
+            values[name] = True
+            continue
         if name not in (*TEXT_OPTIONS, *CHOICES, *INT_RANGES):
             return None  # help, --, an unknown option, a query word that looks like one
         if not given:
@@ -122,6 +127,8 @@ def run(argv: list[str]) -> int | None:
             values["--sort"],
             values["--limit"],
             values["--offset"],
+            values.get("--changed-since"),
+            values.get("--all-versions", False),
         )
         page = Archive(Config.load(plain.archive)).search(request)
     except (NewsarchiveError, OSError):

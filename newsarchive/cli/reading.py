@@ -38,20 +38,27 @@ from newsarchive.sanitize import for_terminal
 @click.option("--offset", type=click.IntRange(0), default=0, help="Results to skip (for the next page).")
 @output_options(jsonl=True)
 @click.pass_context
-def search(ctx, query, source, author, since, until, sort, limit, offset, fmt) -> None:
+def search(
+    ctx, query, source, author, since, until, changed_since, all_versions, sort, limit, offset, fmt
+) -> None:
     """Search the archive; results come with highlighted snippets.
 
     Words are all required and stemmed ("trained" finds "training"). Use
     "exact phrases", AND, OR, NOT, -word, prefix*, (groups), and fields:
     title:, subtitle:, text:, author:, source:, section:, tag:, language:,
-    published:2013-04.
+    published:2013-04. --all-versions also finds text an article no
+    longer has (one result per article); --changed-since only articles
+    edited since a date.
 
     \b
     Example:
       newsarchive search hamas syria --since 2013-04 --sort newest
       newsarchive search '"tunnel beneath Damascus" OR title:kassam' --json
+      newsarchive search '"4.2 million"' --all-versions --changed-since 2026-11
     """
-    request = search_request(" ".join(query), source, author, since, until, sort, limit, offset)
+    request = search_request(
+        " ".join(query), source, author, since, until, sort, limit, offset, changed_since, all_versions
+    )
     print_page(archive_of(ctx).search(request), fmt)
 
 
@@ -238,7 +245,9 @@ def sites_forget(ctx, source: str, entry: str) -> None:
     help="Write to this file [default: standard output].",
 )
 @click.pass_context
-def export(ctx, query, source, author, since, until, fmt: str, output: str) -> None:
+def export(
+    ctx, query, source, author, since, until, changed_since, all_versions, fmt: str, output: str
+) -> None:
     """Stream article records out, for other tools.
 
     With a QUERY (same language as search), only the matching articles,
@@ -250,7 +259,10 @@ def export(ctx, query, source, author, since, until, fmt: str, output: str) -> N
       newsarchive export 'title:election' --since 2024 > election.jsonl
     """
     archive = archive_of(ctx)
-    request = search_request(" ".join(query), source, author, since, until, sort="newest", limit=0)
+    request = search_request(
+        " ".join(query), source, author, since, until, sort="newest", limit=0,
+        changed_since=changed_since, all_versions=all_versions,
+    )  # fmt: skip
     if output == "-":
         count = archive.export(request, fmt, sys.stdout)
     else:

@@ -129,9 +129,7 @@ class ArchivePipeline(CrawlComponent):
         if recheck:
             book.checked(recheck, changed=outcome.version in CHANGES)
         elif outcome.status == "new":
-            hints = item_hints or {}
-            said = {"updated": hints.get("updated"), "title": hints.get("title")} if hints else None
-            book.first(outcome.article_id, url, source_of(url), hint=said)
+            book.first(outcome.article_id, url, source_of(url), item_hints)
 
     async def close_spider(self):
         context = self.context

@@ -31,9 +31,12 @@ class RecheckBook:
             found += self.store.due_rechecks(source, now=now, limit=MAX_RECHECKS_PER_CRAWL - len(found))
         return found
 
-    def first(self, article_id: str, url: str, source: str, hint: dict | None = None) -> None:
-        """A new article was stored: its first re-check is planned (`hint`:
-        what the feed or sitemap that listed it said)."""
+    def first(self, article_id: str, url: str, source: str, listed: dict | None = None) -> None:
+        """A new article was stored: its first re-check is planned (`listed`:
+        what the feed or sitemap that led to it said, with its "origin")."""
+        hint = None
+        if listed and listed.get("origin"):
+            hint = {listed["origin"]: {"updated": listed.get("updated"), "title": listed.get("title")}}
         self._save(Recheck(article_id, url, source, *first_plan(time.time(), self.timing), hint=hint))
 
     def checked(self, article_id: str, *, changed: bool) -> None:
@@ -55,15 +58,20 @@ class RecheckBook:
         if plan is not None:
             self._save(plan, _plan(plan)._replace(due=time.time() + plan.wait))
 
-    def hint(self, article_id: str, url: str, source: str, updated: str | None, title: str | None) -> bool:
-        """What a feed or sitemap says of an archived article: whether it
-        says the page changed (a newer `updated` or lastmod, another
-        title), which makes the article due now."""
+    def hint(
+        self, article_id: str, url: str, source: str, origin: str, updated: str | None, title: str | None
+    ) -> bool:
+        """What a feed or sitemap (`origin`) says of an archived article:
+        whether it says the page changed since that origin last said (a
+        newer `updated` or lastmod, another title), which makes the article
+        due now. Each origin is compared with itself: a feed and a sitemap
+        seldom agree on times."""
         plan = self.store.recheck_of(article_id)
+        hints = dict(plan.hint or {}) if plan is not None else {}
         said = {"updated": updated, "title": title}
-        before = (plan.hint or {}) if plan is not None else {}
+        before = hints.get(origin) or {}
         if updated and not before.get("updated"):
-            # First seen listed: newer than the archived copy is news.
+            # First seen listed there: newer than the archived copy is news.
             stored = self.store.get(article_id)
             before = {**before, "updated": stored.last_seen if stored else None}
         changed = bool(
@@ -73,10 +81,9 @@ class RecheckBook:
         if plan is None:
             # Stored before re-checks, or by add or import: planned from now.
             plan = Recheck(article_id, url, source, *first_plan(time.time(), self.timing))
-        if changed:
-            self._save(plan._replace(hint=said), hinted(_plan(plan), time.time()))
-        elif said != before:
-            self._save(plan._replace(hint=said))
+        if changed or hints.get(origin) != said:
+            plan = plan._replace(hint={**hints, origin: said})
+            self._save(plan, hinted(_plan(plan), time.time()) if changed else None)
         return changed
 
     def _save(self, plan: Recheck, new: Plan | None = None, *, checked: bool = False) -> None:

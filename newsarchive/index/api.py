@@ -16,13 +16,14 @@ answered, IndexUnavailable for an index that cannot be read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from newsarchive.article import Article
 
 if TYPE_CHECKING:
     from newsarchive.dates import DateBound
+    from newsarchive.store import Articles
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -39,6 +40,11 @@ class SearchRequest(NamedTuple):
     sort: str = "relevance"
     limit: int = 10
     offset: int = 0
+    # Articles whose text changed since then; the archive turns it into
+    # `ids` before an engine sees the request.
+    changed_since: DateBound | None = None
+    ids: frozenset[str] | None = None  # only these articles
+    all_versions: bool = False  # words may match an earlier version's text too
 
 
 class Snippet(NamedTuple):
@@ -61,6 +67,9 @@ class SearchPage(NamedTuple):
     behind: int = 0  # changes the index has not applied yet
     exact: bool = True  # False: `total` is the engine's estimate
     indexed: bool = True  # False: there is no index yet (a first build is under way)
+    # False: all versions were asked for, but the index was built before it
+    # held earlier versions (a rebuild adds them).
+    earlier_indexed: bool = True
 
 
 class IndexState(NamedTuple):
@@ -74,11 +83,45 @@ class IndexState(NamedTuple):
 
 class Batch(NamedTuple):
     """Changes to apply in one commit: articles to (re)index, ids to drop,
-    and the change sequence number the index has then reached."""
+    and the change sequence number the index has then reached; `past`: the
+    earlier versions' text of the articles that have any (see
+    `with_earlier`)."""
 
     seq: int
     put: Sequence[Article] = ()
     delete: Sequence[str] = ()
+    past: Mapping[str, str] | None = None
+
+
+def has_filters(request: SearchRequest) -> bool:
+    """Whether the request's options narrow the archive (with no query
+    words, such a request asks for everything they let through)."""
+    return bool(request.source or request.author or request.since or request.until or request.ids is not None)
+
+
+# The field that holds an article's earlier versions: searched only when a
+# request asks for all versions.
+PAST_FIELD = "past"
+
+
+def with_earlier(
+    store: Articles, articles: Iterable[Article], chunk: int = 1000
+) -> Iterator[tuple[Article, str | None]]:
+    """Each article with the text of its earlier versions (None when it
+    never changed), read from the store a chunk of articles at a time."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= chunk:
+            yield from _with_earlier(store, batch)
+            batch = []
+    yield from _with_earlier(store, batch)
+
+
+def _with_earlier(store: Articles, articles: list[Article]) -> Iterator[tuple[Article, str | None]]:
+    past = store.earlier_texts([article.id for article in articles]) if articles else {}
+    for article in articles:
+        yield article, past.get(article.id)
 
 
 class SearchEngine(Protocol):
@@ -132,6 +175,25 @@ class SearchEngine(Protocol):
 # Snippets: up to this many passages of about this many characters.
 SNIPPET_FRAGMENTS = 2
 SNIPPET_CHARS = 220
+
+
+# Said before a snippet taken from text the article no longer has.
+EARLIER = "(earlier version) "
+
+
+def from_earlier(current: Snippet, earlier: Snippet) -> Snippet:
+    """The snippet to show for a search of all versions: an earlier
+    version's (labelled as such) when it holds more of the query's words
+    than the current text's does, which is where the words searched for
+    were removed."""
+    if len(_marked(earlier)) <= len(_marked(current)):
+        return current
+    shift = len(EARLIER)
+    return Snippet(EARLIER + earlier.text, tuple((a + shift, b + shift) for a, b in earlier.highlights))
+
+
+def _marked(snippet: Snippet) -> set[str]:
+    return {snippet.text[a:b].lower() for a, b in snippet.highlights}
 
 
 def lead_snippet(article: Article) -> Snippet:

@@ -60,7 +60,10 @@ def catch_up(engine: SearchEngine, store, progress: Progress | None = None) -> i
         ids = list(dict.fromkeys(change.article_id for change in changes))
         articles = store.get_many(ids)
         seq = changes[-1].seq
-        batch = Batch(seq, [articles[i] for i in ids if i in articles], [i for i in ids if i not in articles])
+        kept = [i for i in ids if i in articles]
+        batch = Batch(
+            seq, [articles[i] for i in kept], [i for i in ids if i not in articles], store.earlier_texts(kept)
+        )
         engine.apply(batch)
         caught += len(changes)
         if progress:

@@ -351,6 +351,18 @@ def _joined(kind: type[All] | type[Either], parts: list[Node]) -> Node | None:
     return parts[0] if len(parts) == 1 else kind(tuple(parts))
 
 
+def also_in(node: Node, field: str) -> Node:
+    """The tree with each word, phrase and pattern that searches the default
+    fields searching `field` as well (an article's earlier versions)."""
+    if isinstance(node, Word | Phrase | Pattern):
+        return Either((node, node._replace(field=field))) if node.field is None else node
+    if isinstance(node, Dates):
+        return node
+    if isinstance(node, Not):
+        return Not(also_in(node.part, field))
+    return type(node)(tuple(also_in(part, field) for part in node.parts))
+
+
 def words_of(node: Node) -> list[tuple[str | None, str]]:
     """(field, text) of every word and phrase the query looks for (not the
     excluded ones): what snippets highlight."""

@@ -226,7 +226,7 @@ class NewsSpider(Spider):
             article_id = self.context.store.resolve(entry.url) if self.frontier.in_scope(entry.url) else None
             if article_id is not None:
                 source = source_of(entry.url)
-                if book.hint(article_id, entry.url, source, entry.updated, entry.title):
+                if book.hint(article_id, entry.url, source, origin, entry.updated, entry.title):
                     self.context.tally.notes[f"re-check brought forward by the {origin}"] += 1
                     self.frontier.recheck(canonicalize(entry.url), article_id, depth)
         hints = {"origin": origin, "published": entry.published, "title": entry.title}

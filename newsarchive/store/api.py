@@ -129,6 +129,17 @@ class Articles(Protocol):
         """Record a fetch that made no version (see Version.note)."""
         ...
 
+    def earlier_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The headline, subtitle and text of each article's earlier
+        versions, as one text (what `search --all-versions` also searches);
+        articles that never changed are left out."""
+        ...
+
+    def changed_since(self, moment: str) -> list[str]:
+        """Ids of the articles whose text changed at or after `moment` (ISO
+        8601, UTC): a new version, a revert, a live blog's new entries."""
+        ...
+
     def delete(self, article_id: str, *, now: str) -> bool: ...
 
     def get(self, article_id: str) -> StoredArticle | None: ...

@@ -330,6 +330,28 @@ class SQLiteStore:
                 (article_id, now, note, version, reason, *capture_values),
             )
 
+    def earlier_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(article_ids)
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                "SELECT article_id, title, subtitle, text FROM versions WHERE text IS NOT NULL"
+                f" AND article_id IN ({', '.join('?' * len(chunk))}) ORDER BY article_id, version",
+                chunk,
+            )
+            for row in rows:
+                found.setdefault(row[0], []).extend(part for part in row[1:] if part)
+        return {article_id: "\n\n".join(parts) for article_id, parts in found.items()}
+
+    def changed_since(self, moment: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT article_id FROM versions WHERE version > 1 AND observed >= ?"
+            " UNION SELECT article_id FROM version_notes WHERE note IN ('reverted', 'appended') AND observed >= ?",
+            (moment, moment),
+        )
+        return [row[0] for row in rows]
+
     # -- re-checks -------------------------------------------------------------
 
     def plan_recheck(self, plan: Recheck, *, checked: bool = False) -> None:

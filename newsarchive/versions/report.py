@@ -26,7 +26,8 @@ def history_record(article, versions) -> dict:
     previous_words = None
     for version in versions:
         if version.note:
-            rows.append({"note": version.note, "observed": version.observed, "version": version.number,
+            reverted_to = version.number if version.note == "reverted" else None
+            rows.append({"note": version.note, "observed": version.observed, "reverted_to": reverted_to,
                          "reason": version.reason, "text": note_text(version),
                          "capture": _capture(version)})  # fmt: skip
             continue

@@ -20,7 +20,7 @@ from newsarchive.index import ENGINES
 def test_the_quick_parser_knows_the_search_command_options():
     """A new or changed option of `search` must be taught to quick.py (or
     the quick path would answer a line click reads differently)."""
-    known = {*quick.TEXT_OPTIONS, *quick.CHOICES, *quick.INT_RANGES, *quick.FLAGS}
+    known = {*quick.TEXT_OPTIONS, *quick.CHOICES, *quick.INT_RANGES, *quick.FLAGS, *quick.SWITCHES}
     seen = set()
     for param in search.params:
         if not isinstance(param, click.Option):
@@ -29,7 +29,7 @@ def test_the_quick_parser_knows_the_search_command_options():
         (name,) = [opt for opt in param.opts if opt.startswith("--")]
         assert not param.secondary_opts and len(param.opts) == 1, name
         seen.add(name)
-        if name in quick.FLAGS:
+        if name in (*quick.FLAGS, *quick.SWITCHES):
             assert param.is_flag
         elif name in quick.CHOICES:
             assert isinstance(param.type, click.Choice)
@@ -70,6 +70,7 @@ VALUES = {
     "--until": ["2025", "2024-06-30", "nope"],
     "--source": ["harbour-herald.example", "https://www.harbour-herald.example/", "-x", ""],
     "--author": ["Okafor", "maya lindqvist", "!!"],
+    "--changed-since": ["2024", "2024-06-31", "later"],
 }
 
 
@@ -84,7 +85,7 @@ def random_line(rng: random.Random) -> list[str]:
             value = rng.choice(VALUES[name])
             line += [f"{name}={value}"] if rng.random() < 0.3 else [name, value]
         elif roll < 0.93:
-            line.append(rng.choice(quick.FLAGS))
+            line.append(rng.choice([*quick.FLAGS, *quick.SWITCHES]))
         else:
             line.append(rng.choice(ODD))
     return line

@@ -185,6 +185,35 @@ def test_index_follows_updates_and_deletions(indexed, demo_articles):
     assert catch_up(engine, store) == 0
 
 
+def test_earlier_versions_are_found_only_when_asked(indexed, demo_articles):
+    engine, store = indexed
+    ferry = demo_articles[-1]
+    edited = ferry.replace(title="Ferry fares frozen", text=ferry.text.replace("fuel", "diesel"))
+    store.put(edited, now="t")
+    catch_up(engine, store)
+    assert titles(indexed, "fuel climb") == []
+    assert titles(indexed, "fuel climb", all_versions=True) == ["Ferry fares frozen"]
+    assert titles(indexed, '"fuel costs climb"', all_versions=True) == ["Ferry fares frozen"]
+    assert titles(indexed, "diesel", all_versions=True) == ["Ferry fares frozen"]  # one result per article
+    assert titles(indexed, "title:fuel", all_versions=True) == []  # a field names the current text
+    (hit,) = engine.search(SearchRequest("fuel", all_versions=True)).hits
+    assert hit.snippet.text.startswith("(earlier version) ")
+    assert {hit.snippet.text[a:b].lower() for a, b in hit.snippet.highlights} == {"fuel"}
+    # A rebuild keeps them.
+    engine.rebuild()
+    assert titles(indexed, "fuel climb", all_versions=True) == ["Ferry fares frozen"]
+
+
+def test_ids_restrict_the_search(indexed, demo_articles):
+    engine, _ = indexed
+    chosen_ids = frozenset(article.id for article in demo_articles[:2])
+    page = engine.search(SearchRequest("", ids=chosen_ids, limit=50))
+    assert {hit.article.id for hit in page.hits} == chosen_ids and page.total == 2
+    assert engine.search(SearchRequest("harbour", ids=frozenset())).total == 0
+    everywhere = set(engine.matching_ids(SearchRequest("harbour")))
+    assert set(engine.matching_ids(SearchRequest("harbour", ids=chosen_ids))) == everywhere & chosen_ids
+
+
 def test_no_index_answers_nothing_and_says_so_until_a_writer_builds_it(indexed):
     engine, store = indexed
     shutil.rmtree(engine.root)

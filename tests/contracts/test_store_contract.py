@@ -91,6 +91,30 @@ def test_versions_in_order_with_their_capture_flags_and_text(store):
     assert store.versions(article.id, notes=True) == []
 
 
+def test_earlier_texts_and_what_changed_since(store):
+    article, other = make_article(), make_article(2)
+    store.put(article, now="2026-11-01T00:00:00+00:00")
+    store.put(other, now="2026-11-01T00:00:00+00:00")
+    assert store.earlier_texts([article.id, other.id]) == {} and store.changed_since("2026-01-01") == []
+    store.put(article.replace(title="Second headline"), now="2026-11-02T00:00:00+00:00")
+    store.put(
+        article.replace(title="Third headline", text="Short new text."), now="2026-11-03T00:00:00+00:00"
+    )
+    earlier = store.earlier_texts([article.id, other.id])
+    assert set(earlier) == {article.id}
+    assert article.title in earlier[article.id] and "Second headline" in earlier[article.id]
+    assert article.text in earlier[article.id] and "Third headline" not in earlier[article.id]
+    assert store.changed_since("2026-11-02T00:00:00+00:00") == [article.id]
+    assert store.changed_since("2026-11-04T00:00:00+00:00") == []
+    store.put(
+        other.replace(text=other.text + "\n\nA new entry."),
+        now="2026-11-05T00:00:00+00:00",
+        keep_revision=False,
+    )
+    store.note_version(other.id, now="2026-11-05T00:00:00+00:00", note="appended", reason="1 new paragraph")
+    assert store.changed_since("2026-11-04T00:00:00+00:00") == [other.id]
+
+
 def test_recheck_plans(store):
     from newsarchive.store import Recheck
 

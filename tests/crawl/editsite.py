@@ -5,7 +5,7 @@ Each story is a list of stages; the n-th fetch of a story's page serves
 stage n (the last stage once they run out), so a crawl that re-checks every
 story once per run walks each one through its history. Pages carry an ETag
 and answer 304 to a matching If-None-Match; the sitemap carries each
-story's lastmod and the feed its updated time, both settable by a test.
+story's lastmod and the Atom feed its updated time, both settable by a test.
 """
 
 from __future__ import annotations
@@ -179,6 +179,7 @@ class EditSite:
         self.stories = {s["slug"]: s for s in stories()}
         self.fetches = {slug: 0 for slug in self.stories}
         self.lastmod = {slug: "2026-11-20T09:00:00+00:00" for slug in self.stories}
+        self.updated = {slug: "2026-11-20T09:00:00Z" for slug in self.stories}
         self.crawl_delay = crawl_delay
         self.disallow = disallow
         self._lock = threading.Lock()
@@ -202,7 +203,9 @@ class EditSite:
             links = "".join(f'<li><a href="{self.url_of(s)}">{escape(self._stage(s, 0)["title"])}</a></li>'
                             for s in self.stories)  # fmt: skip
             return _html(
-                f"<html><head><title>The Quay Courier</title></head><body><ul>{links}</ul></body></html>"
+                "<html><head><title>The Quay Courier</title>"
+                '<link rel="alternate" type="application/atom+xml" href="/feed.xml">'
+                f"</head><body><ul>{links}</ul></body></html>"
             )
         slug = path.rsplit("/", 1)[-1]
         if path.startswith("/news/") and slug in self.stories:
@@ -253,7 +256,17 @@ class EditSite:
         return Reply(200, body.encode(), {"Content-Type": "application/xml"})
 
     def _feed(self) -> Reply:
-        return Reply(404, b"", {"Content-Type": "text/plain"})
+        entries = "".join(
+            f'<entry><title>{escape(self._stage(s, 0)["title"])}</title><link href="{self.url_of(s)}"/>'
+            f"<id>{self.url_of(s)}</id><published>2026-11-20T08:00:00Z</published>"
+            f"<updated>{self.updated[s]}</updated></entry>"
+            for s in self.stories
+        )
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>The Quay Courier</title><updated>2026-11-20T09:00:00Z</updated>{entries}</feed>"
+        )
+        return Reply(200, body.encode(), {"Content-Type": "application/atom+xml"})
 
 
 def _html(text: str) -> Reply:

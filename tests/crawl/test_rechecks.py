@@ -78,8 +78,8 @@ def test_noise_makes_no_version(walked):
 def test_reverts_degraded_fetches_and_live_blogs_are_recorded_as_such(walked):
     archive, server, _ = walked
     revert = history(archive, server, "revert")
-    assert [(v.get("version"), v.get("note")) for v in revert] == [(1, None), (2, None), (1, "reverted")]
-    assert revert[2]["text"] == "reverted to v1"
+    assert [(v.get("version"), v.get("note")) for v in revert] == [(1, None), (2, None), (None, "reverted")]
+    assert revert[2]["text"] == "reverted to v1" and revert[2]["reverted_to"] == 1
     degraded = history(archive, server, "degraded")
     assert [(v.get("version"), v.get("note")) for v in degraded] == [(1, None), (None, "degraded")]
     assert degraded[1]["capture"] is not None  # the thin page is kept
@@ -159,6 +159,22 @@ def test_a_sitemap_lastmod_brings_a_recheck_forward(archive_dir):
         assert len([h for h in server.hits if h.path.endswith("/headline")]) == 2
 
 
+def test_a_feed_updated_time_brings_a_recheck_forward(archive_dir):
+    with SiteServer(site=EditSite) as server:
+        crawl(archive_dir, server, *FAST, "-s", "RECHECK_FIRST=3600")
+        time.sleep(1.1)
+        server.site.updated["correction"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        summary = crawl(archive_dir, server, *FAST, "-s", "RECHECK_FIRST=3600")
+        fetched = {
+            slug: len([h for h in server.hits if h.path.endswith("/" + slug)]) for slug in server.site.stories
+        }
+        assert fetched["correction"] == 2 and all(
+            n == 1 for slug, n in fetched.items() if slug != "correction"
+        )
+        assert summary["notes"]["re-check brought forward by the feed"] == 1
+        assert history(archive_dir, server, "correction")[1]["changes"] == ["body", "correction"]
+
+
 def test_rechecks_keep_to_robots_txt_and_its_crawl_delay(archive_dir):
     with SiteServer(site=EditSite) as server:
         crawl(archive_dir, server, *FAST, *EVERY_CRAWL)
@@ -181,3 +197,65 @@ def test_rechecks_can_be_turned_off(archive_dir):
         start = len(server.hits)
         crawl(archive_dir, server, *FAST, *EVERY_CRAWL, "--recheck-only")
         assert not any(h.path.startswith("/news/") for h in server.hits[start:])
+
+
+def test_search_finds_removed_text_and_what_changed(walked):
+    archive, server, _ = walked
+    assert na_json(archive, "search", 'stealth "12 firms"')["total"] == 0
+    found = na_json(archive, "search", 'stealth "12 firms"', "--all-versions")
+    assert [hit["url"] for hit in found["results"]] == [server.site.url_of("stealth")]
+    assert found["results"][0]["snippet"].startswith("(earlier version) ")
+    changed = na_json(archive, "search", "pier", "--changed-since", "2020", "--limit", "50")
+    slugs = {hit["url"].rsplit("/", 1)[-1] for hit in changed["results"]}
+    assert slugs == {"headline", "correction", "stealth", "moved", "revert", "live"}
+    assert na_json(archive, "search", "pier", "--changed-since", "2999")["total"] == 0
+    exported = run_newsarchive("--archive", str(archive), "export", "--changed-since", "2020").stdout.decode()
+    assert len(exported.splitlines()) == 6
+
+
+def test_schedule_runs_due_rechecks_between_crawls(archive_dir):
+    def schedule_once() -> str:
+        result = run_newsarchive("--archive", str(archive_dir), "schedule", "--once", timeout=180)
+        assert result.returncode == 0, result.stderr.decode()
+        return result.stderr.decode()
+
+    with SiteServer(site=EditSite) as server:
+        added = run_newsarchive("--archive", str(archive_dir), "sources", "add", "courier", server.base + "/",
+                                "--every", "1h", *FAST, "-s", "RECHECK_FIRST=0.5", "-s", "RECHECK_FACTOR=1")  # fmt: skip
+        assert added.returncode == 0, added.stderr.decode()
+        assert "courier: crawl started" in schedule_once()
+        time.sleep(1.0)
+        said = schedule_once()  # the source's crawl is not due for an hour; its re-checks are
+        assert "courier: re-check run started (due re-checks)" in said
+        runs = na_json(archive_dir, "runs", "--limit", "10")
+    assert sorted(r["source"] for r in runs) == ["courier", "courier re-checks"]
+    assert [v["version"] for v in history(archive_dir, server, "headline")] == [1, 2]
+
+
+def test_a_feed_and_a_sitemap_that_disagree_on_times_bring_nothing_forward(tmp_path):
+    from samples import make_article
+
+    from newsarchive.crawl.rechecks import RecheckBook
+    from newsarchive.store import open_store
+    from newsarchive.versions.recheck import Timing
+
+    with open_store(tmp_path / "store.sqlite3") as store:
+        article = make_article()
+        store.put(article, now="2026-11-20T10:00:00+00:00")
+        book = RecheckBook(store, Timing(first=3600))
+        book.first(
+            article.id, article.url, article.source, {"origin": "feed", "updated": "2026-11-20T09:00:00Z"}
+        )
+        for _ in range(3):  # crawl after crawl, each says what it said before
+            assert not book.hint(
+                article.id, article.url, article.source, "sitemap", "2026-11-20T09:30:00+00:00", None
+            )
+            assert not book.hint(
+                article.id, article.url, article.source, "feed", "2026-11-20T09:00:00Z", "A title"
+            )
+        assert store.recheck_of(article.id).due > time.time() + 3000
+        assert book.hint(article.id, article.url, article.source, "feed", "2026-11-21T09:00:00Z", "A title")
+        assert store.recheck_of(article.id).due <= time.time()
+        assert book.hint(
+            article.id, article.url, article.source, "feed", "2026-11-21T09:00:00Z", "Another title"
+        )

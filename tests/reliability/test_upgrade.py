@@ -8,6 +8,7 @@ module paths. Nothing may need a reindex to read it.
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from conftest import FIXTURES, Cli
@@ -29,3 +30,15 @@ def test_an_index_from_before_the_engine_seam_is_searched_and_followed(tmp_path)
     assert generations == ["g000001"], "read and caught up as it was, never rebuilt"
     assert na.json("search", f'"{page.url}" OR title:"{na.json("show", page.url)["title"]}"')["total"] == 1
     assert na.json("doctor")["healthy"]
+
+
+def test_an_index_from_before_versions_were_indexed_answers_and_says_so(tmp_path):
+    archive = tmp_path / "archive"
+    shutil.copytree(BEFORE_SEAMS, archive)
+    na = Cli(archive)
+    result = na("search", "harbour", "--all-versions", "--json")
+    assert json.loads(result.stdout)["total"] >= 1
+    assert "built before it held earlier versions" in result.stderr and "reindex" in result.stderr
+    na("reindex")
+    again = na("search", "harbour", "--all-versions", "--json")
+    assert "earlier versions" not in again.stderr

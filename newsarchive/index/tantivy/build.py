@@ -20,11 +20,11 @@ import tantivy
 from newsarchive.article import Article
 from newsarchive.dates import utc, wall_clock
 from newsarchive.errors import IndexUnavailable
-from newsarchive.index.api import Batch, IndexState, Progress
+from newsarchive.index.api import PAST_FIELD, Batch, IndexState, Progress, with_earlier
 from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.state import read_state, write_state
 from newsarchive.index.tantivy import FORMAT
-from newsarchive.index.tantivy.schema import UNDATED, analyzers, build_schema, opened
+from newsarchive.index.tantivy.schema import UNDATED, analyzers, build_schema, has_field, opened
 
 # Indexing memory: a catch-up beside a crawl keeps small; a rebuild may use more.
 LEAN_HEAP = 50_000_000
@@ -58,8 +58,11 @@ def apply(root: Path, store, batch: Batch) -> None:
     try:
         for article_id in [*batch.delete, *(article.id for article in batch.put)]:
             writer.delete_documents_by_term("id", article_id)
+        # An index built before earlier versions were indexed has no field
+        # for them (`reindex` adds it).
+        past = (batch.past or {}) if has_field(index.schema, PAST_FIELD) else {}
         for article in batch.put:
-            writer.add_document(document(article))
+            writer.add_document(document(article, past.get(article.id)))
         writer.commit()
     except BaseException:
         writer.rollback()
@@ -80,8 +83,8 @@ def rebuild(
     try:
         index = _made(building)
         writer = index.writer(heap_size=LEAN_HEAP if lean else REBUILD_HEAP, num_threads=max(1, workers))
-        for article in store.iter_articles(batch=1000):
-            writer.add_document(document(article))
+        for article, past in with_earlier(store, store.iter_articles(batch=1000)):
+            writer.add_document(document(article, past))
             done += 1
             if progress and done % 1000 == 0:
                 progress(done, total)
@@ -97,7 +100,8 @@ def rebuild(
     return done
 
 
-def document(article: Article) -> tantivy.Document:
+def document(article: Article, past: str | None = None) -> tantivy.Document:
+    """The index document for an article (and its earlier versions' text)."""
     doc = tantivy.Document()
     doc.add_text("id", article.id)
     doc.add_text("hash", article.content_hash[:16])
@@ -105,6 +109,8 @@ def document(article: Article) -> tantivy.Document:
     if article.subtitle:
         doc.add_text("subtitle", article.subtitle)
     doc.add_text("text", article.text)
+    if past:
+        doc.add_text("past", past)
     for name in article.authors:
         doc.add_text("author", name)
     for name in article.tags:

@@ -29,6 +29,7 @@ FIELD_ANALYZER = {
     "title": STEMMED,
     "subtitle": STEMMED,
     "text": STEMMED,
+    "past": STEMMED,  # earlier versions' text, searched only with --all-versions
     "author": NAMES,
     "tag": NAMES,
     "section": NAMES,
@@ -60,6 +61,16 @@ def opened(where: Path) -> tantivy.Index:
     for name, analyzer in analyzers().items():
         index.register_tokenizer(name, analyzer)
     return index
+
+
+def has_field(schema: tantivy.Schema, name: str) -> bool:
+    """Whether an index's schema has a field (an index built by an older
+    release may lack one added since)."""
+    try:
+        tantivy.Query.term_query(schema, name, "")
+    except ValueError:
+        return False
+    return True
 
 
 def build_schema() -> tantivy.Schema:

@@ -20,6 +20,7 @@ from newsarchive.article import Article
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.index import query as q
 from newsarchive.index.api import (
+    PAST_FIELD,
     SNIPPET_CHARS,
     SNIPPET_FRAGMENTS,
     Hit,
@@ -28,6 +29,8 @@ from newsarchive.index.api import (
     SearchRequest,
     Snippet,
     check_request,
+    from_earlier,
+    has_filters,
     is_current,
     lead_snippet,
     stale,
@@ -41,6 +44,7 @@ from newsarchive.index.tantivy.schema import (
     STEMMED,
     WORD_PATTERN,
     analyzers,
+    has_field,
     opened,
 )
 
@@ -231,19 +235,22 @@ def _filters(schema, request: SearchRequest) -> list[tantivy.Query]:
         start = request.since.start if request.since else None
         end = request.until.end if request.until else None
         found.append(tantivy.Query.range_query(schema, "published", tantivy.FieldType.Date, start, end))
+    if request.ids is not None:
+        found.append(tantivy.Query.term_set_query(schema, "id", sorted(request.ids)))
     return found
 
 
 def _tree(request: SearchRequest) -> q.Node | None:
     """The parsed query; None for no query with filters (everything)."""
     check_request(request)
-    filtered = request.source or request.author or request.since or request.until
-    if not request.query.strip() and filtered:
+    if not request.query.strip() and has_filters(request):
         return None
     return q.parse(request.query)
 
 
 def _query(schema, tree: q.Node | None, request: SearchRequest) -> tantivy.Query:
+    if tree is not None and request.all_versions and has_field(schema, PAST_FIELD):
+        tree = q.also_in(tree, PAST_FIELD)
     made = translate(schema, tree) if tree is not None else tantivy.Query.all_query()
     if made is None:  # words, but none with a term in it: nothing matches
         made = tantivy.Query.empty_query()
@@ -288,15 +295,20 @@ def search(root: Path, store, request: SearchRequest) -> SearchPage:
     page = [(key, searcher.doc(address)["id"][0]) for key, address in result.hits][: request.limit]
     articles = store.get_many([article_id for _, article_id in page])
     words = _highlighted(tree)
+    past = store.earlier_texts([article_id for _, article_id in page]) if request.all_versions else {}
     hits = []
     for key, article_id in page:
         article = articles.get(article_id)
         if article is None:  # removed from the store; the index lags
             continue
         score = round(float(key), 4) if request.sort == "relevance" else None
-        hits.append(Hit(article, score, snippet(article, words)))
+        shown = snippet(article, words)
+        if article_id in past:  # it may have been found in text it no longer has
+            shown = from_earlier(shown, snippet(article.replace(text=past[article_id]), words))
+        hits.append(Hit(article, score, shown))
     behind = max(store.last_seq() - state.seq, 0)
-    return SearchPage(request, result.count or 0, hits, behind=behind)
+    earlier = not request.all_versions or has_field(index.schema, PAST_FIELD)
+    return SearchPage(request, result.count or 0, hits, behind=behind, earlier_indexed=earlier)
 
 
 def matching_ids(root: Path, store, request: SearchRequest) -> list[str]:
@@ -334,7 +346,7 @@ def _highlighted(tree: q.Node | None) -> frozenset[str]:
         return frozenset()
     terms: set[str] = set()
     for field, text in q.words_of(tree):
-        if field in (None, "title", "subtitle", "text") and "*" not in text and "?" not in text:
+        if field in (None, "title", "subtitle", "text", PAST_FIELD) and "*" not in text and "?" not in text:
             terms.update(_analyzer(STEMMED).analyze(text))
     return frozenset(terms)
 

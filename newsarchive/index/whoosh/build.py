@@ -28,7 +28,7 @@ from pathlib import Path
 
 from newsarchive import procs
 from newsarchive.errors import IndexUnavailable
-from newsarchive.index.api import Batch, IndexState, Progress
+from newsarchive.index.api import PAST_FIELD, Batch, IndexState, Progress, with_earlier
 from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.state import read_state, write_state
 from newsarchive.index.whoosh.codec import IndexCodec
@@ -86,8 +86,11 @@ def apply(index_root: Path, store: Store, batch: Batch) -> None:
         try:
             for article_id in batch.delete:
                 writer.delete_by_term("id", article_id)
+            # An index built before earlier versions were indexed has no
+            # field for them (`reindex` adds it).
+            past = (batch.past or {}) if PAST_FIELD in ix.schema else {}
             for article in batch.put:
-                writer.update_document(**document(article))
+                writer.update_document(**document(article, past.get(article.id)))
         except BaseException:
             writer.cancel()
             raise
@@ -137,8 +140,8 @@ def rebuild(
     with _workers_die_with_this_process(workers > 1):
         writer = ix.writer(**options)
         try:
-            for article in store.iter_articles():
-                writer.add_document(**document(article))
+            for article, past in with_earlier(store, store.iter_articles()):
+                writer.add_document(**document(article, past))
                 done += 1
                 if progress and done % 200 == 0:
                     progress(done, total)

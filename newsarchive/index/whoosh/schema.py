@@ -38,6 +38,8 @@ def build_schema() -> Schema:
         title=with_position_postings(TEXT(analyzer=stemmed_words(), field_boost=3.0)),
         subtitle=with_position_postings(TEXT(analyzer=stemmed_words(), field_boost=1.5)),
         text=with_position_postings(TEXT(analyzer=stemmed_words())),
+        # Earlier versions' text, searched only with --all-versions.
+        past=with_position_postings(TEXT(analyzer=stemmed_words())),
         author=with_position_postings(TEXT(analyzer=listed_names())),
         source=ID(),
         section=with_position_postings(TEXT(analyzer=words())),
@@ -51,8 +53,8 @@ def build_schema() -> Schema:
     )
 
 
-def document(article: Article) -> dict:
-    """The index document for an article: pure."""
+def document(article: Article, past: str | None = None) -> dict:
+    """The index document for an article (and its earlier versions' text): pure."""
     doc: dict[str, object] = {
         "id": article.id,
         "hash": article.content_hash[:16],
@@ -62,6 +64,8 @@ def document(article: Article) -> dict:
     }
     if article.subtitle:
         doc["subtitle"] = article.subtitle
+    if past:
+        doc["past"] = past
     if article.authors:
         doc["author"] = LIST_SEPARATOR.join(article.authors)
     if article.section:

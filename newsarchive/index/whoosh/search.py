@@ -23,6 +23,7 @@ from whoosh.query import NullQuery
 from newsarchive.article import Article
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.index.api import (
+    PAST_FIELD,
     SNIPPET_CHARS,
     SNIPPET_FRAGMENTS,
     Hit,
@@ -31,6 +32,8 @@ from newsarchive.index.api import (
     SearchRequest,
     Snippet,
     check_request,
+    from_earlier,
+    has_filters,
     is_current,
     lead_snippet,
     stale,
@@ -76,11 +79,13 @@ def current(state: IndexState | None, store_id: str) -> bool:
     return is_current(WhooshEngine, state, store_id)
 
 
-def parse_query(text: str, schema=None):
-    """The Whoosh query for a user's query string; BadQuery when unusable."""
+def parse_query(text: str, schema=None, *, all_versions: bool = False):
+    """The Whoosh query for a user's query string (`all_versions`: words
+    also search the earlier versions' text); BadQuery when unusable."""
     check_text(text)
     schema = schema or build_schema()
-    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema)
+    fields = [*DEFAULT_FIELDS, PAST_FIELD] if all_versions else list(DEFAULT_FIELDS)
+    parser = qparser.MultifieldParser(fields, schema)
     # +word / -word only at the start of a word: "state-run" stays one term.
     parser.add_plugin(
         qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)")
@@ -110,6 +115,8 @@ def _filters(request: SearchRequest, schema):
         start = request.since.start if request.since else None
         end = request.until.end if request.until else None
         clauses.append(q.DateRange("published", start, end))
+    if request.ids is not None:
+        clauses.append(q.Or([q.Term("id", article_id) for article_id in sorted(request.ids)]))
     return q.And(clauses) if clauses else None
 
 
@@ -167,9 +174,9 @@ def _open(index_root: Path, store: Store):
 
 def _query(request: SearchRequest, schema):
     """The user's query; no query at all (with filters) matches everything."""
-    if not request.query.strip() and (request.source or request.author or request.since or request.until):
+    if not request.query.strip() and has_filters(request):
         return q.Every()
-    return parse_query(request.query, schema)
+    return parse_query(request.query, schema, all_versions=request.all_versions and PAST_FIELD in schema)
 
 
 def search(index_root: Path, store: Store, request: SearchRequest) -> SearchPage:
@@ -210,6 +217,8 @@ def _allowed(searcher, request: SearchRequest, schema) -> set[int] | None:
     """The documents the filter options allow, as a set (a filter query
     Whoosh would walk again); None without filters. An empty set must not
     reach Whoosh, which takes it for no filter at all."""
+    if request.ids is not None and not request.ids:
+        return set()
     filter_query = _filters(request, schema)
     return matching_docs(searcher, filter_query) if filter_query else None
 
@@ -231,6 +240,7 @@ def _run(searcher, store: Store, request: SearchRequest, state: IndexState) -> S
     words = frozenset(
         text_field.from_bytes(term) for _, term in results.query_terms(expand=True, fieldname="text")
     )
+    past = store.earlier_texts(hit["id"] for hit in page) if request.all_versions else {}
     hits = []
     for hit in page:
         article = articles.get(hit["id"])
@@ -238,9 +248,17 @@ def _run(searcher, store: Store, request: SearchRequest, state: IndexState) -> S
             continue
         passage = best_paragraphs(article.text, words)
         marked = hit.highlights("text", text=passage, top=SNIPPET_FRAGMENTS) if passage else ""
-        hits.append(Hit(article, _score(hit), _snippet(marked, article)))
+        shown = _snippet(marked, article)
+        earlier = past.get(article.id)
+        if earlier and (passage := best_paragraphs(earlier, words)):
+            # It may have been found in text it no longer has.
+            earlier_marked = hit.highlights("past", text=passage, top=SNIPPET_FRAGMENTS)
+            if earlier_marked:
+                shown = from_earlier(shown, _snippet(earlier_marked, article))
+        hits.append(Hit(article, _score(hit), shown))
     total, exact = _total(searcher, query, allowed, results)
-    return SearchPage(request, total, hits, behind=behind, exact=exact)
+    searched_earlier = not request.all_versions or PAST_FIELD in schema
+    return SearchPage(request, total, hits, behind=behind, exact=exact, earlier_indexed=searched_earlier)
 
 
 def _search(searcher, query, request: SearchRequest, allowed: set[int] | None):
