@@ -22,6 +22,7 @@ import argparse
 import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -73,7 +74,10 @@ def load(articles: int, repeat: int, work: Path) -> dict:
     every_time = ["-s", "RECHECK_FIRST=0.01", "-s", "RECHECK_FACTOR=1"]
     with GeneratedSite(articles, generator, {"section", "sitemap"}) as server:
         watched([*NEWSARCHIVE, "--archive", str(archive), "crawl", server.base + "/", *FAST, *every_time])
-        pages = sorted({server.base + hit.path for hit in server.hits if "/20" in hit.path})
+        exported = subprocess.run(
+            [*NEWSARCHIVE, "--archive", str(archive), "export"], capture_output=True, check=True, text=True
+        ).stdout
+        pages = sorted(json.loads(line)["url"] for line in exported.splitlines())
         url_file = work / "articles.txt"
         url_file.write_text("\n".join(pages), encoding="utf-8")
         ours, peer, fetched = [], [], 0
@@ -111,7 +115,10 @@ def main() -> int:
         print(
             f"  {row['article']:<32}" + "".join(f"{row[w]:>13}" for w in WINDOWS) + f"{row['edits seen']:>13}"
         )
-    print(f"\nre-check run over {measured['articles']} archived articles (median of {args.repeat})")
+    print(
+        f"\nre-check run over {measured['articles']} archived articles, {measured['fetched per re-check run']}"
+        f" fetched a run (median of {args.repeat})"
+    )
     print(f"  newsarchive crawl --recheck-only {measured['re-check run pages/s']:>8.1f} pages/s")
     print(f"  bare Scrapy spider, same URLs    {measured['bare spider pages/s']:>8.1f} pages/s")
     print(f"  ratio                            {measured['ratio']:>8.2f}")
