@@ -116,8 +116,9 @@ def add(ctx: click.Context, files: tuple[str, ...], url: str | None, fmt: str) -
     """Normalize saved pages into the archive and index them.
 
     Directories are searched for saved pages (.html, .htm, .html.gz). A page
-    already archived is updated when its content changed (the old version is
-    kept as a revision) and left alone otherwise.
+    already archived is a new version when its text changed (see `history`),
+    and left alone when only noise differs or it came back thin (a teaser,
+    a wall).
 
     \b
     Example:
@@ -191,9 +192,21 @@ def _print_outcome(outcome) -> None:
         line = Text(f"{outcome.status:<10}", style="green" if outcome.status == "new" else "")
         line.append(f"{outcome.article_id}  ", style="grey50")
         line.append(for_terminal(outcome.title or "(untitled)"))
-        if outcome.access != "free":
+        if outcome.access != "free" and outcome.version != "degraded":
             line.append(f"  ({outcome.access}: teaser only)", style="yellow")
+        if outcome.version in _VERSION_NOTES:
+            note = _VERSION_NOTES[outcome.version].format(reason=outcome.message or "")
+            line.append(f"  ({note})", style="yellow" if outcome.version == "degraded" else "")
     stdout.print(line)
+
+
+# What a page was to the article archived before it (pipeline.Outcome.version).
+_VERSION_NOTES = {
+    "version": "a new version; see `newsarchive history`",
+    "revert": "back to an earlier version",
+    "append": "new live blog entries",
+    "degraded": "degraded fetch, {reason}: kept as it was",
+}
 
 
 # -- import ----------------------------------------------------------------

@@ -299,18 +299,20 @@ class SQLiteStore:
                 )
                 for row in rows
             ]  # fmt: skip
-        if notes:
-            for row in db.execute(
-                "SELECT * FROM version_notes WHERE article_id = ? ORDER BY rowid", (article_id,)
-            ):
-                found.append(
-                    Version(
-                        row["version"], row["observed"], None, None, None, None, (), None, None, (), {},
-                        _capture(row), row["note"], row["reason"],
-                    )
-                )  # fmt: skip
-            found.sort(key=lambda v: v.observed)
-        return found
+        if not notes:
+            return found
+        # Each note goes after the version that was the latest when it was made.
+        after: dict[int, list[Version]] = {}
+        for row in db.execute(
+            "SELECT * FROM version_notes WHERE article_id = ? ORDER BY rowid", (article_id,)
+        ):
+            after.setdefault(min(row["after_version"], len(found)), []).append(
+                Version(
+                    row["version"], row["observed"], None, None, None, None, (), None, None, (), {},
+                    _capture(row), row["note"], row["reason"],
+                )
+            )  # fmt: skip
+        return [item for version in found for item in (version, *after.get(version.number or 0, ()))]
 
     def note_version(
         self,
@@ -325,9 +327,10 @@ class SQLiteStore:
         capture_values = (capture.file, capture.offset, capture.digest) if capture else (None, None, None)
         with self._transaction():
             self._db.execute(
-                "INSERT INTO version_notes (article_id, observed, note, version, reason, capture_file,"
-                " capture_offset, capture_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, now, note, version, reason, *capture_values),
+                "INSERT INTO version_notes (article_id, observed, note, version, after_version, reason,"
+                " capture_file, capture_offset, capture_digest) VALUES (?, ?, ?, ?,"
+                " (SELECT coalesce(max(version), 1) FROM versions WHERE article_id = ?), ?, ?, ?, ?)",
+                (article_id, now, note, version, article_id, reason, *capture_values),
             )
 
     def earlier_texts(self, article_ids: Iterable[str]) -> dict[str, str]:

@@ -206,6 +206,7 @@ MIGRATIONS: list = [
         observed        TEXT NOT NULL,
         note            TEXT NOT NULL CHECK (note IN ('reverted', 'degraded', 'appended', 'gone')),
         version         INTEGER,
+        after_version   INTEGER NOT NULL,
         reason          TEXT,
         capture_file    TEXT,
         capture_offset  INTEGER,

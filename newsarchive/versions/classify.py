@@ -49,10 +49,10 @@ def judge(
         return Verdict("same")
     if new_access != "free" and current_access == "free":
         return Verdict("degraded", f"{new_access} page")
+    if new.key in earlier:  # exactly an earlier version, however short
+        return Verdict("revert", version=earlier[new.key])
     if current.words and new.words < current.words * DEGRADED_SHARE:
         return Verdict("degraded", f"thin page ({new.words} of {current.words} words)")
-    if new.key in earlier:
-        return Verdict("revert", version=earlier[new.key])
     if live and new.title == current.title and new.subtitle == current.subtitle and appended(current, new):
         return Verdict("append")
     return Verdict("version")

@@ -211,6 +211,12 @@ def test_a_paywalled_page_is_kept_marked_and_the_full_text_replaces_it(na, tmp_p
     assert record["access"] == "free" and record["word_count"] > 200
     assert na.json("stats")["revisions"] == 1
     assert na.json("search", "silo")["results"][0]["access"] == "free"
+    # The teaser seen again later is a degraded fetch: the whole story stays.
+    again = na("add", saved("teaser-again.html", 1), "--url", url)
+    assert "degraded fetch, paywalled page: kept as it was" in again.stdout
+    assert na.json("show", url)["word_count"] > 200
+    notes = [v.get("note") for v in na.json("history", url)["versions"]]
+    assert notes == [None, None, "degraded"]
 
 
 def test_add_skips_non_articles_with_reason_and_exit_1(na, tmp_path):
