@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from typing import TextIO
 
+    from newsarchive.article import Article
     from newsarchive.capture.importer import ImportTally
     from newsarchive.capture.warc import CapturedPage, CaptureWriter
+    from newsarchive.copies.relations import Relation
     from newsarchive.crawl.queue import JobQueue
     from newsarchive.crawl.run import CrawlResult, Target
     from newsarchive.dates import DateBound
@@ -154,7 +156,10 @@ class Archive:
         # leaves it every core (Whoosh's indexing needs its share of one).
         light = engine_class(self.engine_name).light_indexing
         follower = IndexFollower(self, LIGHT_PAGES_PACE if light else PAGES_PACE, purpose=purpose)
-        intake = Intake(store, captures, sites, follower=follower, workers=procs.cores() if light else None)
+        intake = Intake(
+            store, captures, sites, follower=follower, workers=procs.cores() if light else None,
+            copies=self.config.copies,
+        )  # fmt: skip
         outcomes = []
         try:
             for outcome in intake.ingest(pages):
@@ -190,7 +195,7 @@ class Archive:
             sites = self.sites(store)
             # What the stored articles already teach; applied by re-reading below.
             sites.learn([source] if source else store.sources(), now=now_iso(), clean_stored=False)
-            intake = Intake(store, None, sites, versions=False)
+            intake = Intake(store, None, sites, versions=False, copies=self.config.copies)
             total = store.count(source=source)
             counts: Counter = Counter()
             for done, article in enumerate(store.iter_articles(source=source), start=1):
@@ -405,6 +410,22 @@ class Archive:
         if capture is None:
             raise NotFound(f"article {stored.article.id} has no captured page")
         return read_capture(self.warc_dir, capture)
+
+    def copies(self, stored: StoredArticle) -> tuple[str | None, list[tuple[Article, Relation | None]]]:
+        """An article's cluster id and the other articles in it, oldest
+        first, each with how it relates to this one (None: only through
+        other copies)."""
+        from newsarchive.copies.finder import copy_relation
+
+        with self.open_store() as store:
+            cluster = store.clusters_of([stored.article.id]).get(stored.article.id)
+            if cluster is None:
+                return None, []
+            cluster_id, members = cluster
+            others = store.get_many(m for m in members if m != stored.article.id)
+        ordered = [others[m] for m in members if m in others]
+        # Each copy as it relates to this article (trimmed: cut from it).
+        return cluster_id, [(other, copy_relation(other.text, stored.article.text)) for other in ordered]
 
     def versions(self, stored: StoredArticle, *, notes: bool = False) -> list[Version]:
         """An article's versions, oldest first; with `notes`, the fetches

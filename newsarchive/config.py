@@ -17,6 +17,7 @@ ENV_LOCK_TIMEOUT = "NEWSARCHIVE_LOCK_TIMEOUT"
 ENV_STORE = "NEWSARCHIVE_STORE"
 ENV_ENGINE = "NEWSARCHIVE_ENGINE"
 ENV_FRONTIER = "NEWSARCHIVE_FRONTIER"
+ENV_COPIES = "NEWSARCHIVE_COPIES"
 # How long a writer waits for another to finish before giving up: long
 # enough to outlast an incremental index update, short enough that a user
 # who started two long jobs hears about it within a minute.
@@ -31,7 +32,8 @@ class Config(NamedTuple):
     live in `archive_dir` whatever the store. `engine`: the index engine's
     name (index/__init__.py), else the one the archive's index was last
     built with (`reindex --engine`), else Whoosh; `frontier`: the crawl
-    frontier's kind (crawl/queue.py).
+    frontier's kind (crawl/queue.py); `copies`: whether stored articles are
+    linked to their copies (copies/), on unless NEWSARCHIVE_COPIES=off.
     """
 
     archive_dir: Path
@@ -39,6 +41,7 @@ class Config(NamedTuple):
     store: str | None = None
     engine: str | None = None  # None: the engine the archive's index was built with
     frontier: str = "store"
+    copies: bool = True
 
     @classmethod
     def load(cls, archive: str | os.PathLike | None = None) -> Config:
@@ -48,6 +51,7 @@ class Config(NamedTuple):
             store=os.environ.get(ENV_STORE) or None,
             engine=os.environ.get(ENV_ENGINE) or None,
             frontier=os.environ.get(ENV_FRONTIER) or "store",
+            copies=os.environ.get(ENV_COPIES, "on").strip().lower() not in ("off", "0", "false", "no"),
         )
 
 

@@ -87,9 +87,11 @@ class Intake:
         versions: bool = True,
         follower=None,
         workers: int | None = None,
+        copies: bool = True,
     ):
         self.store, self.captures, self.sites = store, captures, sites
         self.versions = versions
+        self.copies = copies  # link each new or changed text to its copies (copies/link.py)
         self.follower = follower
         self.workers = workers  # extraction processes for `ingest`; None: one per core but one
         self.touched: set[str] = set()
@@ -139,14 +141,20 @@ class Intake:
         result = self.store.put(
             article, now=now, capture=self._capture(page, article, now), keep_revision=self.versions
         )
-        self._stored(result.status)
+        self._stored(result.status, article)
         version = "same" if result.status == "unchanged" else None
         return Outcome(
             page.name, result.status, article.id, article.title, access=article.access, version=version
         )
 
-    def _stored(self, status: str) -> None:
-        if self.follower is not None and status != "unchanged":
+    def _stored(self, status: str, article: Article | None = None) -> None:
+        if status == "unchanged":
+            return
+        if self.copies and article is not None:
+            from newsarchive.copies.link import link_copies
+
+            link_copies(self.store, article)
+        if self.follower is not None:
             self.follower.stored()
 
     def _edit(self, page: Page, current: Article, article: Article, now: str) -> Outcome:
@@ -192,7 +200,7 @@ class Intake:
             self.store.note_version(
                 article.id, now=now, note=note, version=verdict.version, reason=reason, capture=capture
             )
-        self._stored(status)
+        self._stored(status, article if verdict.kind in ("version", "revert", "append") else None)
         return Outcome(
             page.name, status, article.id, article.title, access=article.access, version=verdict.kind,
             message=verdict.reason or None,

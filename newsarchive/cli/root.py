@@ -57,6 +57,7 @@ COMMANDS = {
     "sites": "reading",
     "export": "reading",
     "history": "history",
+    "copies": "copies",
     "diff": "history",
     "crawl": "crawling",
     "sources": "crawling",

@@ -58,7 +58,8 @@ class ArchivePipeline(CrawlComponent):
         if self._intake is None:
             context = self.context
             follower = IndexFollower(context.archive, CRAWL_PACE, purpose="indexing a crawl")
-            self._intake = Intake(context.store, None, context.sites, follower=follower)
+            copies = context.archive.config.copies
+            self._intake = Intake(context.store, None, context.sites, follower=follower, copies=copies)
         return self._intake
 
     async def process_item(self, item):

@@ -247,6 +247,40 @@ class Rechecks(Protocol):
         ...
 
 
+class CopyEdge(NamedTuple):
+    """A verified copy: `article_id` is a copy of the earlier `other_id`."""
+
+    article_id: str
+    other_id: str
+    relation: str  # identical, near, trimmed, extended, partial
+    containment: float
+
+
+class CopyIndex(Protocol):
+    """Copies of a story (copies/): signature bands, verified edges and
+    clusters, named by their earliest article."""
+
+    def copy_candidates(self, bands: list[int], body: str, day: int, window: int) -> list[str]:
+        """Articles within `window` days of `day` that share a band or the body."""
+        ...
+
+    def record_copies(
+        self, article_id: str, *, day: int, bands: list[int], body: str, edges: list[CopyEdge]
+    ) -> str:
+        """Keep an article's bands and its verified copies (replacing what
+        was kept for it before) and put it in one cluster with them; the
+        cluster's id."""
+        ...
+
+    def copy_edges(self, article_id: str) -> list[CopyEdge]:
+        """The verified copies an article is in, either side."""
+        ...
+
+    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+        """Each article's (cluster id, members oldest first)."""
+        ...
+
+
 class RunLog(Protocol):
     """One row per crawl run: what `runs` and `stats` show."""
 
@@ -284,7 +318,7 @@ class SiteKnowledge(Protocol):
     def known_sites(self) -> list[str]: ...
 
 
-class Store(Articles, ChangeLog, CrawlState, Rechecks, RunLog, SiteKnowledge, Protocol):
+class Store(Articles, ChangeLog, CrawlState, Rechecks, CopyIndex, RunLog, SiteKnowledge, Protocol):
     """A whole store backend: every role, plus its own upkeep."""
 
     url: str  # what open_store was given, so another process can open it too

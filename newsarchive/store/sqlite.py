@@ -34,7 +34,16 @@ from newsarchive.errors import (
     StorageDamaged,
     StorageError,
 )
-from newsarchive.store.api import Capture, Change, PutResult, Queued, Recheck, StoredArticle, Version
+from newsarchive.store.api import (
+    Capture,
+    Change,
+    CopyEdge,
+    PutResult,
+    Queued,
+    Recheck,
+    StoredArticle,
+    Version,
+)
 from newsarchive.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, statements
 
 # How long a writer waits for another writer's transaction to finish.
@@ -355,6 +364,117 @@ class SQLiteStore:
         )
         return [row[0] for row in rows]
 
+    # -- copies ----------------------------------------------------------------
+
+    def copy_candidates(self, bands: list[int], body: str, day: int, window: int) -> list[str]:
+        found: set[str] = set()
+        low, high = day - window, day + window
+        for start in range(0, len(bands), 250):
+            chunk = bands[start : start + 250]
+            rows = self._db.execute(
+                f"SELECT article_id FROM copy_bands WHERE band IN ({', '.join('?' * len(chunk))})"
+                " AND day BETWEEN ? AND ?",
+                (*chunk, low, high),
+            )
+            found.update(row[0] for row in rows)
+        rows = self._db.execute(
+            "SELECT article_id FROM copy_bodies WHERE body = ? AND day BETWEEN ? AND ?", (body, low, high)
+        )
+        found.update(row[0] for row in rows)
+        return sorted(found)
+
+    def record_copies(
+        self, article_id: str, *, day: int, bands: list[int], body: str, edges: list[CopyEdge]
+    ) -> str:
+        db = self._db
+        with self._transaction():
+            self._forget_copy_keys(article_id)
+            db.execute("DELETE FROM copy_edges WHERE article_id = ?", (article_id,))
+            db.executemany(
+                "INSERT OR IGNORE INTO copy_bands (band, day, article_id) VALUES (?, ?, ?)",
+                [(band, day, article_id) for band in bands],
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO copy_bodies (body, day, article_id) VALUES (?, ?, ?)",
+                (body, day, article_id),
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO copy_edges (article_id, other_id, relation, containment) VALUES (?, ?, ?, ?)",
+                [
+                    (article_id, e.other_id, e.relation, e.containment)
+                    for e in edges
+                    if e.other_id != article_id
+                ],
+            )
+            row = db.execute("SELECT cluster_id FROM clusters WHERE article_id = ?", (article_id,)).fetchone()
+            if row is None:
+                added = db.execute("SELECT coalesce(max(added), 0) + 1 FROM clusters").fetchone()[0]
+                db.execute(
+                    "INSERT INTO clusters (article_id, cluster_id, day, added, bands, body) VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, article_id, day, added, json.dumps(bands), body),
+                )
+            else:
+                db.execute(
+                    "UPDATE clusters SET day = ?, bands = ?, body = ? WHERE article_id = ?",
+                    (day, json.dumps(bands), body, article_id),
+                )
+            ids = [article_id, *(e.other_id for e in edges)]
+            rows = db.execute(
+                f"SELECT DISTINCT cluster_id FROM clusters WHERE article_id IN ({', '.join('?' * len(ids))})",
+                ids,
+            ).fetchall()
+            merged = [row[0] for row in rows]
+            # The representative: the earliest member of the clusters joined.
+            first = db.execute(
+                f"SELECT article_id FROM clusters WHERE cluster_id IN ({', '.join('?' * len(merged))})"
+                " ORDER BY day, added LIMIT 1",
+                merged,
+            ).fetchone()[0]
+            db.execute(
+                f"UPDATE clusters SET cluster_id = ? WHERE cluster_id IN ({', '.join('?' * len(merged))})",
+                (first, *merged),
+            )
+            return first
+
+    def _forget_copy_keys(self, article_id: str) -> None:
+        """Remove an article's band and body keys (the clusters row says which)."""
+        row = self._db.execute(
+            "SELECT day, bands, body FROM clusters WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return
+        self._db.executemany(
+            "DELETE FROM copy_bands WHERE band = ? AND day = ? AND article_id = ?",
+            [(band, row["day"], article_id) for band in json.loads(row["bands"])],
+        )
+        self._db.execute(
+            "DELETE FROM copy_bodies WHERE body = ? AND day = ? AND article_id = ?",
+            (row["body"], row["day"], article_id),
+        )
+
+    def copy_edges(self, article_id: str) -> list[CopyEdge]:
+        rows = self._db.execute(
+            "SELECT article_id, other_id, relation, containment FROM copy_edges WHERE article_id = ?"
+            " UNION SELECT article_id, other_id, relation, containment FROM copy_edges WHERE other_id = ?",
+            (article_id, article_id),
+        )
+        return [CopyEdge(*row) for row in rows]
+
+    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+        ids = list(article_ids)
+        found: dict[str, tuple[str, list[str]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                "SELECT c.article_id, c.cluster_id, m.article_id FROM clusters c JOIN clusters m"
+                f" ON m.cluster_id = c.cluster_id WHERE c.article_id IN ({', '.join('?' * len(chunk))})"
+                " ORDER BY m.day, m.added",
+                chunk,
+            )
+            for article_id, cluster_id, member in rows:
+                found.setdefault(article_id, (cluster_id, []))[1].append(member)
+        return found
+
     # -- re-checks -------------------------------------------------------------
 
     def plan_recheck(self, plan: Recheck, *, checked: bool = False) -> None:
@@ -390,8 +510,12 @@ class SQLiteStore:
             if old is None:
                 return False
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-            for table in ("versions", "version_notes", "rechecks"):
+            self._forget_copy_keys(article_id)
+            for table in ("versions", "version_notes", "rechecks", "clusters"):
                 self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            self._db.execute(
+                "DELETE FROM copy_edges WHERE article_id = ? OR other_id = ?", (article_id, article_id)
+            )
             self._recount(old, None)
             self._log_change(article_id, "delete", now)
             return True

@@ -228,6 +228,41 @@ MIGRATIONS: list = [
     """,
     lambda db: _revisions_to_versions(db),
     "DROP TABLE revisions;",
+    # Copies of a story (copies/): each article's signature bands, the
+    # copies it was verified against, and the cluster it is in (named by
+    # its earliest article, by publication day, then by when it was stored).
+    """
+    CREATE TABLE copy_bands (
+        band        INTEGER NOT NULL,
+        day         INTEGER NOT NULL,
+        article_id  TEXT NOT NULL,
+        PRIMARY KEY (band, day, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE copy_bodies (
+        body        TEXT NOT NULL,
+        day         INTEGER NOT NULL,
+        article_id  TEXT NOT NULL,
+        PRIMARY KEY (body, day, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE copy_edges (
+        article_id   TEXT NOT NULL,
+        other_id     TEXT NOT NULL,
+        relation     TEXT NOT NULL,
+        containment  REAL NOT NULL,
+        PRIMARY KEY (article_id, other_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX copy_edges_other ON copy_edges (other_id);
+    CREATE TABLE clusters (
+        article_id  TEXT PRIMARY KEY,
+        cluster_id  TEXT NOT NULL,
+        day         INTEGER NOT NULL,
+        added       INTEGER NOT NULL,
+        bands       TEXT NOT NULL DEFAULT '[]',  -- its rows in copy_bands, to replace them
+        body        TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;
+    CREATE INDEX clusters_cluster ON clusters (cluster_id);
+    CREATE INDEX clusters_added ON clusters (added);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -115,6 +115,39 @@ def test_earlier_texts_and_what_changed_since(store):
     assert store.changed_since("2026-11-04T00:00:00+00:00") == [other.id]
 
 
+def test_copy_bands_edges_and_clusters(store):
+    from newsarchive.store import CopyEdge
+
+    first, copy, later, other = (make_article(n) for n in range(1, 5))
+    for article in (first, copy, later, other):
+        store.put(article, now="t")
+    assert store.record_copies(first.id, day=100, bands=[1, 2, 3], body="b1", edges=[]) == first.id
+    assert store.copy_candidates([3, 9], "zz", 101, 3) == [first.id]
+    assert store.copy_candidates([3], "zz", 110, 3) == []  # outside the window
+    assert store.copy_candidates([9], "b1", 99, 3) == [first.id]  # the same body
+    edge = CopyEdge(copy.id, first.id, "trimmed", 0.97)
+    assert store.record_copies(copy.id, day=100, bands=[3, 4], body="b2", edges=[edge]) == first.id
+    # A later article that copies the copy joins the same cluster, named by the earliest.
+    assert (
+        store.record_copies(
+            later.id, day=101, bands=[4], body="b3", edges=[CopyEdge(later.id, copy.id, "near", 0.95)]
+        )
+        == first.id
+    )
+    assert store.record_copies(other.id, day=101, bands=[7], body="b4", edges=[]) == other.id
+    clusters = store.clusters_of([later.id, other.id])
+    assert clusters[later.id] == (first.id, [first.id, copy.id, later.id]) and clusters[other.id] == (
+        other.id,
+        [other.id],
+    )
+    assert set(store.copy_edges(copy.id)) == {edge, CopyEdge(later.id, copy.id, "near", 0.95)}
+    # Recorded again (its text changed): what was kept for it is replaced.
+    store.record_copies(later.id, day=101, bands=[8], body="b3", edges=[])
+    assert store.copy_candidates([4], "zz", 101, 3) == [copy.id]
+    store.delete(copy.id, now="t")
+    assert store.copy_edges(copy.id) == [] and store.clusters_of([copy.id]) == {}
+
+
 def test_recheck_plans(store):
     from newsarchive.store import Recheck
 

@@ -131,13 +131,16 @@ def test_revisions_of_an_older_store_become_versions(tmp_path):
     from newsarchive.store.sqlite_schema import MIGRATIONS, statements
 
     path = tmp_path / "old.sqlite3"
-    before = SCHEMA_VERSION - 3  # the store before versions
+    before = next(
+        n for n, step in enumerate(MIGRATIONS) if isinstance(step, str) and "CREATE TABLE versions" in step
+    )
     with open_store(path) as store:
         article = make_article()
         store.put(article, now="t1")
     db = sqlite3.connect(path)
     db.executescript(
         "DROP TABLE versions; DROP TABLE version_notes; DROP TABLE rechecks;"
+        "DROP TABLE copy_bands; DROP TABLE copy_bodies; DROP TABLE copy_edges; DROP TABLE clusters;"
         "CREATE TABLE revisions (article_id TEXT NOT NULL, seq INTEGER NOT NULL, content_hash TEXT NOT NULL,"
         " title TEXT NOT NULL, subtitle TEXT, text TEXT NOT NULL, fetched TEXT, replaced TEXT NOT NULL,"
         " PRIMARY KEY (article_id, seq));"
