@@ -388,8 +388,10 @@ class SQLiteStore:
     ) -> str:
         db = self._db
         with self._transaction():
-            self._forget_copy_keys(article_id)
-            db.execute("DELETE FROM copy_edges WHERE article_id = ?", (article_id,))
+            row = db.execute("SELECT cluster_id FROM clusters WHERE article_id = ?", (article_id,)).fetchone()
+            if row is not None:  # recorded before: what was kept for it goes
+                self._forget_copy_keys(article_id)
+                db.execute("DELETE FROM copy_edges WHERE article_id = ?", (article_id,))
             db.executemany(
                 "INSERT OR IGNORE INTO copy_bands (band, day, article_id) VALUES (?, ?, ?)",
                 [(band, day, article_id) for band in bands],
@@ -398,21 +400,19 @@ class SQLiteStore:
                 "INSERT OR IGNORE INTO copy_bodies (body, day, article_id) VALUES (?, ?, ?)",
                 (body, day, article_id),
             )
+            edges = [e for e in edges if e.other_id != article_id]
             db.executemany(
                 "INSERT OR REPLACE INTO copy_edges (article_id, other_id, relation, containment) VALUES (?, ?, ?, ?)",
-                [
-                    (article_id, e.other_id, e.relation, e.containment)
-                    for e in edges
-                    if e.other_id != article_id
-                ],
+                [(article_id, e.other_id, e.relation, e.containment) for e in edges],
             )
-            row = db.execute("SELECT cluster_id FROM clusters WHERE article_id = ?", (article_id,)).fetchone()
             if row is None:
-                added = db.execute("SELECT coalesce(max(added), 0) + 1 FROM clusters").fetchone()[0]
                 db.execute(
-                    "INSERT INTO clusters (article_id, cluster_id, day, added, bands, body) VALUES (?, ?, ?, ?, ?, ?)",
-                    (article_id, article_id, day, added, json.dumps(bands), body),
+                    "INSERT INTO clusters (article_id, cluster_id, day, added, bands, body) VALUES"
+                    " (?, ?, ?, (SELECT coalesce(max(added), 0) + 1 FROM clusters), ?, ?)",
+                    (article_id, article_id, day, json.dumps(bands), body),
                 )
+                if not edges:  # a story of its own (so far): its own cluster
+                    return article_id
             else:
                 db.execute(
                     "UPDATE clusters SET day = ?, bands = ?, body = ? WHERE article_id = ?",
@@ -430,10 +430,11 @@ class SQLiteStore:
                 " ORDER BY day, added LIMIT 1",
                 merged,
             ).fetchone()[0]
-            db.execute(
-                f"UPDATE clusters SET cluster_id = ? WHERE cluster_id IN ({', '.join('?' * len(merged))})",
-                (first, *merged),
-            )
+            if len(merged) > 1 or merged[0] != first:
+                db.execute(
+                    f"UPDATE clusters SET cluster_id = ? WHERE cluster_id IN ({', '.join('?' * len(merged))})",
+                    (first, *merged),
+                )
             return first
 
     def _forget_copy_keys(self, article_id: str) -> None:
