@@ -433,15 +433,16 @@ class Archive:
         with self.open_store() as store:
             return store.versions(stored.article.id, notes=notes)
 
-    def version(self, stored: StoredArticle, number: int) -> Version:
-        """One version of an article, by number (negative: from the latest)."""
-        found = self.versions(stored)
-        if number < 0 and -number <= len(found):
-            return found[number]
-        for version in found:
-            if version.number == number:
-                return version
-        raise NotFound(f"article {stored.article.id} has versions 1 to {len(found)}, not {number}")
+    def version(self, stored: StoredArticle, number: int, among: list[Version] | None = None) -> Version:
+        """One version of an article, by number (negative: from the latest);
+        `among`: its versions, when they were read already."""
+        from newsarchive.versions.report import pick
+
+        found = self.versions(stored) if among is None else among
+        chosen = pick(found, number)
+        if chosen is None:
+            raise NotFound(f"article {stored.article.id} has versions 1 to {len(found)}, not {number}")
+        return chosen
 
     def catch_up(self, store: Store) -> str | None:
         """Bring the index up to the store, waiting for the writer lock as

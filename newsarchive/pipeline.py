@@ -97,16 +97,30 @@ class Intake:
         self.touched: set[str] = set()
         self._taken = 0
 
-    def take(self, page: Page, extracted: Extracted, *, keep_identity: Article | None = None) -> Outcome:
+    def take(
+        self,
+        page: Page,
+        extracted: Extracted,
+        *,
+        keep_identity: Article | None = None,
+        known: str | None = None,
+    ) -> Outcome:
         """One page's extraction into the store: the outcome. `keep_identity`:
         the stored article this is a new reading of (its id, URLs and source
-        stay whatever the new reading says)."""
+        stay whatever the new reading says). `known`: the id of the archived
+        article this page was fetched again for (a re-check); a page that
+        shows none now is a degraded fetch of it."""
         self._taken += 1
         if self._taken % LEARN_EVERY == 0:
             self.learn()
         if page.unreadable:
             return Outcome(page.name, "skipped", reason="unreadable", message=page.unreadable)
         if isinstance(extracted, NoArticle):
+            if known is not None:  # a wall, an error page: kept as a note, the article as it was
+                self.store.note_version(
+                    known, now=now_iso(), note="degraded", reason=extracted.reason, capture=page.capture
+                )
+                return Outcome(page.name, "unchanged", known, reason=extracted.reason, version="degraded")
             return Outcome(page.name, "skipped", reason=extracted.reason, message=str(extracted))
         now = now_iso()
         article = extracted
@@ -135,9 +149,12 @@ class Intake:
         article = self.sites.finish(article)
         self.touched.add(article.source)
         if self.versions:
-            stored = self.store.get(article.id)
-            if stored is not None and stored.article.content_hash != article.content_hash:
-                return self._edit(page, stored.article, article, now)
+            # Its hash first (no text read): most pages are new or unchanged.
+            known_hash = self.store.capture_of(article.id)
+            if known_hash is not None and known_hash[0] != article.content_hash:
+                stored = self.store.get(article.id)
+                if stored is not None:
+                    return self._edit(page, stored.article, article, now)
         result = self.store.put(
             article, now=now, capture=self._capture(page, article, now), keep_revision=self.versions
         )
@@ -161,7 +178,7 @@ class Intake:
         """A new reading of a stored article whose text differs: noise, a
         new version, a revert, a live blog's new entries, or a degraded
         fetch (versions/classify.py says which)."""
-        from newsarchive.versions.classify import classify, judge
+        from newsarchive.versions.classify import CHANGED, classify, judge
         from newsarchive.versions.noise import reading
 
         old, new = (
@@ -200,7 +217,7 @@ class Intake:
             self.store.note_version(
                 article.id, now=now, note=note, version=verdict.version, reason=reason, capture=capture
             )
-        self._stored(status, article if verdict.kind in ("version", "revert", "append") else None)
+        self._stored(status, article if verdict.kind in CHANGED else None)
         return Outcome(
             page.name, status, article.id, article.title, access=article.access, version=verdict.kind,
             message=verdict.reason or None,

@@ -86,8 +86,8 @@ def diff(ctx, ref: str, versions: tuple[int, ...], context_lines: int, fmt: str)
     found = archive.versions(stored)
     if len(found) < 2 and not versions:
         raise BadUsage(f"article {stored.article.id} has one version only: nothing to compare")
-    old = archive.version(stored, versions[0]) if versions else found[-2]
-    new = archive.version(stored, versions[1]) if len(versions) > 1 else found[-1]
+    old = archive.version(stored, versions[0], found) if versions else found[-2]
+    new = archive.version(stored, versions[1], found) if len(versions) > 1 else found[-1]
     if fmt == "json":
         print_json(diff_record(stored.article.id, old, new))
         return

@@ -14,7 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from newsarchive.copies.relations import Relation, relation
-from newsarchive.copies.signatures import body_key, fingerprint, shingles
+from newsarchive.copies.signatures import fingerprint, profile
 
 # Copies of a story run within days of each other; comparing across the
 # whole archive would only find old stories a new one quotes.
@@ -28,10 +28,11 @@ class Edge(NamedTuple):
 
 def match(text: str, candidates: Iterable[tuple[str, str]]) -> list[Edge]:
     """The candidates (id, text) that `text` is a copy of, verified."""
-    mine, key = shingles(text), body_key(text)
+    mine = profile(text)
     found = []
     for other, other_text in candidates:
-        verified = relation(mine, shingles(other_text), same_body=body_key(other_text) == key)
+        theirs = profile(other_text)
+        verified = relation(mine.shingles, theirs.shingles, same_body=mine.body == theirs.body)
         if verified is not None:
             found.append(Edge(other, verified))
     return found
@@ -40,7 +41,8 @@ def match(text: str, candidates: Iterable[tuple[str, str]]) -> list[Edge]:
 def copy_relation(text: str, other_text: str) -> Relation | None:
     """How `text` relates to `other_text` (trimmed: cut from it), None
     when it is no copy of it."""
-    return relation(shingles(text), shingles(other_text), same_body=body_key(text) == body_key(other_text))
+    mine, theirs = profile(text), profile(other_text)
+    return relation(mine.shingles, theirs.shingles, same_body=mine.body == theirs.body)
 
 
 class Clusters:

@@ -52,11 +52,26 @@ def words(text: str) -> list[str]:
     return _WORD.findall(core_text(text).lower())
 
 
-def shingles(text: str) -> set[str]:
-    found = words(text)
+def _shingles(found: list[str]) -> set[str]:
     if len(found) < SHINGLE:
         return {" ".join(found)} if found else set()
     return {" ".join(found[i : i + SHINGLE]) for i in range(len(found) - SHINGLE + 1)}
+
+
+class Profile(NamedTuple):
+    """What verifying a copy compares: the shingles, and the body key."""
+
+    shingles: set[str]
+    body: str
+
+
+def profile(text: str) -> Profile:
+    found = words(text)
+    return Profile(_shingles(found), _body(found))
+
+
+def _body(found: list[str]) -> str:
+    return hashlib.blake2b(" ".join(found).encode(), digest_size=16).hexdigest()
 
 
 class Fingerprint(NamedTuple):
@@ -68,14 +83,8 @@ class Fingerprint(NamedTuple):
 
 def fingerprint(text: str) -> Fingerprint:
     found = words(text)
-    body = hashlib.blake2b(" ".join(found).encode(), digest_size=16).hexdigest()
     digest = _digest(found)
-    return Fingerprint(band_keys(digest) if digest is not None else [], body)
-
-
-def signature(text: str) -> list[int] | None:
-    """The MinHash signature of a body; None for one too short to compare."""
-    return _digest(words(text))
+    return Fingerprint(band_keys(digest) if digest is not None else [], _body(found))
 
 
 def _digest(found: list[str]) -> list[int] | None:
@@ -105,8 +114,3 @@ def band_keys(digest: list[int]) -> list[int]:
             key ^= key >> 29
         keys.append(key - (1 << 64) if key >= 1 << 63 else key)
     return keys
-
-
-def body_key(text: str) -> str:
-    """Equal for bodies that are the same words (an identical copy)."""
-    return hashlib.blake2b(" ".join(words(text)).encode(), digest_size=16).hexdigest()

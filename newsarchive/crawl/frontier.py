@@ -134,6 +134,7 @@ class Frontier:
 
     def recheck(self, url: str, article_id: str, depth: int = 1) -> Queued | None:
         """An archived article due for a re-check, queued in this job (once)."""
+        url = canonicalize(url)
         if url in self._state or not self.in_scope(url):
             return None
         self._state[url] = _PENDING

@@ -16,19 +16,18 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newsarchive.crawl.context import CrawlComponent
 from newsarchive.dates import now_iso
-from newsarchive.errors import NoArticle, StorageError
+from newsarchive.errors import StorageError
 from newsarchive.index.follow import CRAWL_PACE, IndexFollower
 from newsarchive.page import Page
 from newsarchive.pipeline import Intake, Outcome
 from newsarchive.spiders.meta import RECHECK
 from newsarchive.urls import source_of
+from newsarchive.versions.classify import CHANGED
 
 # Pages between two updates of the run's row (what `runs` shows while a
 # crawl runs).
 RUN_ROW_EVERY = 10
-# What a re-check found that resets its article's schedule, and how the
-# crawl's summary counts it.
-CHANGES = ("version", "revert", "append")
+# How the crawl's summary counts what a fetch of an archived article found.
 _CHANGE_NOTES = {
     "version": "new versions of archived articles",
     "revert": "articles reverted to an earlier version",
@@ -73,28 +72,21 @@ class ArchivePipeline(CrawlComponent):
             item.get("content_type"),
             now_iso(),
             context.sites.rules_for(url),
-            _extraction_hints(item.get("hints"), recheck),
+            None if recheck else item.get("hints"),
         )
         self._pages += 1
         page = Page(url, item["body"], url, item.get("content_type"), capture=item.get("capture"))
         try:
-            outcome = self.intake.take(page, extracted)
-            if recheck and isinstance(extracted, NoArticle):
-                # An archived article that now shows none: a wall, an error
-                # page. Its capture is kept; the article stays as it was.
-                context.store.note_version(
-                    recheck, now=now_iso(), note="degraded", reason=outcome.reason, capture=page.capture
-                )
-                outcome = Outcome(page.name, "unchanged", recheck, version="degraded", reason=outcome.reason)
+            outcome = self.intake.take(page, extracted, known=recheck)
             self._plan(recheck, outcome, url, item.get("hints"))
         except StorageError as error:
             self.stop_crawl(str(error))
             raise Unstorable(str(error)) from None
         if outcome.version == "degraded":
             context.tally.notes["fetches of archived articles came back degraded (no version made)"] += 1
-        elif outcome.version in CHANGES:
+        elif outcome.version in CHANGED:
             context.tally.notes[_CHANGE_NOTES[outcome.version]] += 1
-        if isinstance(extracted, NoArticle) and not recheck:
+        if outcome.status == "skipped":
             context.tally.not_articles[outcome.reason] += 1
             context.frontier.fetched(url, item["kind"], item["status"], reason=outcome.reason)
             context.frontier.done(queued.url, outcome.reason)
@@ -128,7 +120,7 @@ class ArchivePipeline(CrawlComponent):
         if book is None or outcome.article_id is None:
             return
         if recheck:
-            book.checked(recheck, changed=outcome.version in CHANGES)
+            book.checked(recheck, changed=outcome.version in CHANGED)
         elif outcome.status == "new":
             book.first(outcome.article_id, url, source_of(url), item_hints)
 
@@ -147,11 +139,3 @@ class ArchivePipeline(CrawlComponent):
                 context.tally.notes["not indexed yet: the archive was busy"] += 1
         finally:
             follower.close()
-
-
-def _extraction_hints(hints: dict | None, recheck: str | None) -> dict | None:
-    """What a feed or sitemap said of a page, as extraction takes it (a
-    re-check's entry names its article and carries none)."""
-    if recheck or not hints:
-        return None
-    return {name: value for name, value in hints.items() if name != "updated"}

@@ -79,8 +79,9 @@ class RecheckBook:
             or (title and before.get("title") and title.strip() != before["title"].strip())
         )
         if plan is None:
-            # Stored before re-checks, or by add or import: planned from now.
-            plan = Recheck(article_id, url, source, *first_plan(time.time(), self.timing))
+            # Stored by add or import (or before re-checks): no schedule of its
+            # own, only the look a hint asks for.
+            plan = Recheck(article_id, url, source, None, self.timing.first, time.time(), DONE)
         if changed or hints.get(origin) != said:
             plan = plan._replace(hint={**hints, origin: said})
             self._save(plan, hinted(_plan(plan), time.time()) if changed else None)

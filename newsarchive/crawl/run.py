@@ -176,9 +176,10 @@ def run_crawls(
             )
             runs = []
             for target in targets:
-                store.interrupt_stale_runs(
-                    f"{target.name} re-checks" if recheck_only else target.name, process_alive, now=now_iso()
-                )
+                # A re-check run has a job (and run rows) of its own, so it
+                # neither resumes nor closes the source's crawl job.
+                job = f"{target.name} re-checks" if recheck_only else target.name
+                store.interrupt_stale_runs(job, process_alive, now=now_iso())
                 # A Scrapy job directory from before the frontier kept jobs: its
                 # queue is not resumed (the frontier starts afresh instead).
                 shutil.rmtree(jobs / target.key, ignore_errors=True)
@@ -188,9 +189,6 @@ def run_crawls(
                     overrides={**dict(target.settings), **(overrides or {})},
                 )
                 timing = timing_of(settings)
-                # A re-check run has a job (and run rows) of its own, so it
-                # neither resumes nor closes the source's crawl job.
-                job = f"{target.name} re-checks" if recheck_only else target.name
                 frontier = Frontier(
                     store,
                     job,

@@ -35,6 +35,7 @@ class Hints:
     published: str | None = None
     title: str | None = None
     origin: str = "feed"  # where the hints come from: "feed" or "sitemap"
+    updated: str | None = None  # when it says the page last changed (re-checks read it)
 
 
 NO_RULES = SiteRules()

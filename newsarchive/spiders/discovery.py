@@ -110,9 +110,6 @@ def read_sitemap(body: bytes, base: str) -> tuple[str, list[Entry], bool]:
 
 def read_feed(body: bytes, base: str) -> list[Entry]:
     """The entries of an RSS or Atom feed."""
-    import calendar
-    from datetime import UTC, datetime
-
     import feedparser
 
     parsed = feedparser.parse(_DOCTYPE.sub(b"", inflate(body)[:MAX_INDEX_BYTES], count=1))
@@ -121,17 +118,19 @@ def read_feed(body: bytes, base: str) -> list[Entry]:
         url = absolute(base, item.get("link"))
         if not url:
             continue
-
-        def iso(stamp) -> str | None:
-            return (
-                datetime.fromtimestamp(calendar.timegm(stamp), UTC).replace(microsecond=0).isoformat()
-                if stamp
-                else None
-            )
-
-        published = iso(item.get("published_parsed") or item.get("updated_parsed"))
-        entries.append(Entry(url, published, item.get("title"), iso(item.get("updated_parsed"))))
+        published = _iso(item.get("published_parsed") or item.get("updated_parsed"))
+        entries.append(Entry(url, published, item.get("title"), _iso(item.get("updated_parsed"))))
     return entries
+
+
+def _iso(stamp) -> str | None:
+    """A feedparser time (a UTC struct_time) as ISO 8601."""
+    import calendar
+    from datetime import UTC, datetime
+
+    if not stamp:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(stamp), UTC).replace(microsecond=0).isoformat()
 
 
 def feed_links(html_links: list[tuple[str, str, str]], base: str) -> list[str]:

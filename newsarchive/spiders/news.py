@@ -21,7 +21,7 @@ from newsarchive.dates import now_iso
 from newsarchive.spiders.discovery import Entry, feed_links, read_feed, read_robots, read_sitemap
 from newsarchive.spiders.meta import LOOP, QUEUED, RECHECK, WAKE, Ignored
 from newsarchive.store import Queued
-from newsarchive.urls import LISTING, PAGE, canonicalize, kind_of, source_of
+from newsarchive.urls import LISTING, PAGE, kind_of, source_of
 
 # What a link's path ends with when it is a file, not a page (Scrapy's list).
 NOT_PAGES = tuple(f".{extension}" for extension in IGNORED_EXTENSIONS)
@@ -159,9 +159,8 @@ class NewsSpider(Spider):
                 self._discover(url, 1, kind="sitemap")
         book = self.context.rechecks
         if book is not None:
-            scope = {source_of(url) for url in request.meta["start_urls"]}
-            for due in book.due(scope):
-                self.frontier.recheck(canonicalize(due.url), due.article_id)
+            for due in book.due(self.frontier.scope):
+                self.frontier.recheck(due.url, due.article_id)
         yield from self._save(None)
         self._robots_due.discard(request.meta["root"])
         if not self._robots_due:
@@ -228,7 +227,7 @@ class NewsSpider(Spider):
                 source = source_of(entry.url)
                 if book.hint(article_id, entry.url, source, origin, entry.updated, entry.title):
                     self.context.tally.notes[f"re-check brought forward by the {origin}"] += 1
-                    self.frontier.recheck(canonicalize(entry.url), article_id, depth)
+                    self.frontier.recheck(entry.url, article_id, depth)
         hints = {"origin": origin, "published": entry.published, "title": entry.title}
         if entry.updated:
             hints["updated"] = entry.updated  # kept with the article's re-check plan

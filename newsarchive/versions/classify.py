@@ -28,6 +28,11 @@ _NOTICE = re.compile(
 )
 
 
+# Verdicts after which the page holds other text than before: a re-check
+# that finds one starts its article's schedule over.
+CHANGED = frozenset({"version", "revert", "append"})
+
+
 class Verdict(NamedTuple):
     kind: str  # "same", "version", "revert", "append" or "degraded"
     reason: str = ""  # for a degraded fetch: why

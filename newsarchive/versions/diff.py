@@ -180,11 +180,3 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
         if j2 > j1:
             runs.append(("ins", " ".join(b[j1:j2])))
     return runs
-
-
-def plain_word_diff(old: str, new: str) -> str:
-    """A word diff written for a pipe: [-removed-]{+added+}."""
-    out = []
-    for tag, words in word_diff(old, new):
-        out.append(words if tag == "same" else f"[-{words}-]" if tag == "del" else f"{{+{words}+}}")
-    return " ".join(out)

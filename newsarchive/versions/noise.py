@@ -32,113 +32,14 @@ _DASH = re.compile(r"\s*(?:[\u2012\u2013\u2014\u2015]|--+)\s*|\s+-\s+")
 
 # The words a timestamp line is made of, besides numbers and clock times.
 _TIME_WORDS = frozenset(
-    [
-        "updated",
-        "update",
-        "last",
-        "published",
-        "posted",
-        "modified",
-        "edited",
-        "first",
-        "originally",
-        "on",
-        "at",
-        "ago",
-        "just",
-        "now",
-        "an",
-        "a",
-        "minute",
-        "minutes",
-        "min",
-        "mins",
-        "hour",
-        "hours",
-        "hr",
-        "hrs",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "second",
-        "seconds",
-        "sec",
-        "secs",
-        "today",
-        "yesterday",
-        "am",
-        "pm",
-        "a.m",
-        "p.m",
-        "a.m.",
-        "p.m.",
-        "of",
-        "the",
-        "utc",
-        "gmt",
-        "bst",
-        "cet",
-        "cest",
-        "eet",
-        "eest",
-        "est",
-        "edt",
-        "cst",
-        "cdt",
-        "mst",
-        "mdt",
-        "pst",
-        "pdt",
-        "et",
-        "ct",
-        "pt",
-        "ist",
-        "jst",
-        "aest",
-        "aedt",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-    ]
+    """
+    updated update last published posted modified edited first originally on at ago just now an a minute
+    minutes min mins hour hours hr hrs day days week weeks second seconds sec secs today yesterday am pm
+    a.m p.m of the utc gmt bst cet cest eet eest est edt cst cdt mst mdt pst pdt et ct pt ist jst aest
+    aedt january february march april may june july august september october november december jan feb
+    mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+    mon tue tues wed thu thur thurs fri sat sun
+    """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 # Words of which a timestamp line holds at least one: what makes it a
 # timestamp rather than, say, a short line that is only a date.
@@ -156,7 +57,7 @@ def is_timestamp(line: str) -> bool:
         return False
     if not any(t in _STAMP_WORDS for t in tokens):
         return False
-    return all(t in _TIME_WORDS or t + "." in _TIME_WORDS or _NUMERIC.fullmatch(t) for t in tokens)
+    return all(t in _TIME_WORDS or _NUMERIC.fullmatch(t) for t in tokens)
 
 
 def normal_line(text: str) -> str:

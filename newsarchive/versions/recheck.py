@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from newsarchive.errors import BadInput
+
 # Scrapy-style settings and their defaults, in seconds.
 DEFAULTS = {
     "RECHECK_ENABLED": True,
@@ -72,8 +74,6 @@ def hinted(plan: Plan, now: float) -> Plan:
 def timing_of(settings) -> Timing | None:
     """The schedule from crawl settings (a mapping of strings or values);
     None when re-checks are off. A bad value is bad input."""
-    from newsarchive.errors import BadInput
-
     enabled = str(settings.get("RECHECK_ENABLED", True)).strip().lower()
     if enabled in ("false", "0", "no", "off"):
         return None

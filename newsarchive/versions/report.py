@@ -20,6 +20,13 @@ NOTES = {
 }
 
 
+def pick(versions, number: int):
+    """The version of that number (negative: counted from the latest), or None."""
+    if number < 0:
+        return versions[number] if -number <= len(versions) else None
+    return next((version for version in versions if version.number == number), None)
+
+
 def history_record(article, versions) -> dict:
     """`history --json`: every version, and the fetches that made none."""
     rows = []
@@ -93,9 +100,9 @@ def diff_lines(old, new, *, context: int = 1) -> list[list[Piece]]:
         [Piece(f"v{old.number} ({when(old.observed)}) -> v{new.number} ({when(new.observed)})", "head")]
     ]
     if normal_line(old.title or "") != normal_line(new.title or ""):
-        lines.append([Piece("headline: ", "head"), *_words(old.title or "", new.title or "")])
+        lines.append([Piece("headline: ", "head"), *word_pieces(old.title or "", new.title or "")])
     if normal_line(old.subtitle or "") != normal_line(new.subtitle or ""):
-        lines.append([Piece("subtitle: ", "head"), *_words(old.subtitle or "", new.subtitle or "")])
+        lines.append([Piece("subtitle: ", "head"), *word_pieces(old.subtitle or "", new.subtitle or "")])
     ops = body_ops(old, new)
     changed = [i for i, op in enumerate(ops) if op.op != "same"]
     if not changed:
@@ -129,14 +136,15 @@ def diff_lines(old, new, *, context: int = 1) -> list[list[Piece]]:
         else:
             lines += [
                 [Piece(f"edited, paragraph {(op.new_index or 0) + 1}:", "head")],
-                _words(op.old or "", op.new or ""),
+                word_pieces(op.old or "", op.new or ""),
             ]
     if hidden:
         lines.append([Piece(f"... {hidden} unchanged paragraph{'s' if hidden > 1 else ''}", "dim")])
     return lines
 
 
-def _words(old: str, new: str) -> list[Piece]:
+def word_pieces(old: str, new: str) -> list[Piece]:
+    """A word diff as pieces: removed words marked "del", added ones "ins"."""
     pieces: list[Piece] = []
     for tag, words in word_diff(old, new):
         if pieces:

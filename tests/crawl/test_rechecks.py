@@ -259,3 +259,12 @@ def test_a_feed_and_a_sitemap_that_disagree_on_times_bring_nothing_forward(tmp_p
         assert book.hint(
             article.id, article.url, article.source, "feed", "2026-11-21T09:00:00Z", "Another title"
         )
+        # An article stored by add or import gets no schedule of its own; a hint alone brings a look.
+        imported = make_article(2)
+        store.put(imported, now="2026-11-20T10:00:00+00:00")
+        assert not book.hint(
+            imported.id, imported.url, imported.source, "sitemap", "2026-11-19T00:00:00Z", None
+        )
+        assert store.recheck_of(imported.id).due is None
+        assert book.hint(imported.id, imported.url, imported.source, "sitemap", "2026-11-22T00:00:00Z", None)
+        assert store.recheck_of(imported.id).due <= time.time()

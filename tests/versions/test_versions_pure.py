@@ -9,7 +9,7 @@ import random
 import pytest
 
 from newsarchive.versions.classify import classify, judge
-from newsarchive.versions.diff import align, plain_word_diff
+from newsarchive.versions.diff import align
 from newsarchive.versions.noise import is_timestamp, reading
 from newsarchive.versions.recheck import (
     DONE,
@@ -21,7 +21,7 @@ from newsarchive.versions.recheck import (
     hinted,
     timing_of,
 )
-from newsarchive.versions.report import diff_lines, plain
+from newsarchive.versions.report import diff_lines, plain, word_pieces
 
 WORDS = ["harbour", "council", "vote", "pier", "lorries", "survey", "engineers", "beams", "cracks", "grant", "report", "residents", "petition", "traffic", "spring", "crews", "skipper", "delivery", "million", "pounds", "committee", "routes", "signs", "coast", "road"]  # fmt: skip
 
@@ -169,8 +169,8 @@ def test_alignment_finds_moves_edits_adds_and_deletes():
     assert ops == [("edit", 0, 0), ("same", 2, 1), ("add", None, 2), ("same", 3, 3), ("move", 1, 4)]
     assert [op.op for op in align(old, old[1:])] == ["delete", "same", "same", "same"]
     assert (
-        plain_word_diff("the mayor said 12", "the governor said 14")
-        == "the [-mayor-] {+governor+} said [-12-] {+14+}"
+        plain([word_pieces("the mayor said 12", "the governor said 14")])
+        == "the [-mayor-] {+governor+} said [-12-] {+14+}\n"
     )
 
 

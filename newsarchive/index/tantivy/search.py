@@ -346,7 +346,7 @@ def _highlighted(tree: q.Node | None) -> frozenset[str]:
         return frozenset()
     terms: set[str] = set()
     for field, text in q.words_of(tree):
-        if field in (None, "title", "subtitle", "text", PAST_FIELD) and "*" not in text and "?" not in text:
+        if field in (None, "title", "subtitle", "text") and "*" not in text and "?" not in text:
             terms.update(_analyzer(STEMMED).analyze(text))
     return frozenset(terms)
 
