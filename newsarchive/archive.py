@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from newsarchive.crawl.run import CrawlResult, Target
     from newsarchive.dates import DateBound
     from newsarchive.doctor import Report
-    from newsarchive.index.api import Progress, SearchEngine, SearchPage, SearchRequest
+    from newsarchive.index.api import FacetCounts, Progress, SearchEngine, SearchPage, SearchRequest
     from newsarchive.lock import WriterLock
     from newsarchive.page import Page
     from newsarchive.pipeline import IntakeReport, Outcome, RenormalizeReport
     from newsarchive.sites.knowledge import Sites
     from newsarchive.sites.sources import Source
-    from newsarchive.store import StoredArticle, Version
+    from newsarchive.store import Cluster, StoredArticle, Version
 
 
 class Archive:
@@ -380,9 +380,22 @@ class Archive:
         return open_engine(name or self.engine_name, self.index_dir, store)
 
     def search(self, request: SearchRequest) -> SearchPage:
-        """One page of hits for a query (a `SearchRequest`)."""
+        """One page of hits for a query (a `SearchRequest`): one per story
+        (copies folded, copies/fold.py) unless it asks for all copies."""
         with self.open_store() as store:
-            return self.engine(store).search(_resolved(request, store))
+            engine, resolved = self.engine(store), _resolved(request, store)
+            if request.all_copies:
+                page = engine.search(resolved)
+                return page._replace(clusters=store.clusters_of(hit.article.id for hit in page.hits))
+            from newsarchive.copies.fold import folded_search
+
+            return folded_search(engine, store, resolved)
+
+    def facets(self, request: SearchRequest, fields: Sequence[str]) -> FacetCounts:
+        """Every match counted per value of `fields` (index.api.FACET_FIELDS),
+        by the index."""
+        with self.open_store() as store:
+            return self.engine(store).facets(_resolved(request, store), fields)
 
     def export(self, request: SearchRequest, fmt: str, stream: TextIO) -> int:
         """Write the matching articles (all with an empty request) to
@@ -411,8 +424,8 @@ class Archive:
             raise NotFound(f"article {stored.article.id} has no captured page")
         return read_capture(self.warc_dir, capture)
 
-    def copies(self, stored: StoredArticle) -> tuple[str | None, list[tuple[Article, Relation | None]]]:
-        """An article's cluster id and the other articles in it, oldest
+    def copies(self, stored: StoredArticle) -> tuple[Cluster | None, list[tuple[Article, Relation | None]]]:
+        """An article's cluster and the other articles in it, oldest
         first, each with how it relates to this one (None: only through
         other copies)."""
         from newsarchive.copies.finder import copy_relation
@@ -421,11 +434,10 @@ class Archive:
             cluster = store.clusters_of([stored.article.id]).get(stored.article.id)
             if cluster is None:
                 return None, []
-            cluster_id, members = cluster
-            others = store.get_many(m for m in members if m != stored.article.id)
-        ordered = [others[m] for m in members if m in others]
+            others = store.get_many(m for m in cluster.members if m != stored.article.id)
+        ordered = [others[m] for m in cluster.members if m in others]
         # Each copy as it relates to this article (trimmed: cut from it).
-        return cluster_id, [(other, copy_relation(other.text, stored.article.text)) for other in ordered]
+        return cluster, [(other, copy_relation(other.text, stored.article.text)) for other in ordered]
 
     def versions(self, stored: StoredArticle, *, notes: bool = False) -> list[Version]:
         """An article's versions, oldest first; with `notes`, the fetches

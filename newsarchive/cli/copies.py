@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from newsarchive.cli.hits import cluster_record
 from newsarchive.cli.output import output_options, print_json, stdout
 from newsarchive.cli.root import CONTEXT, archive_of, cli
 from newsarchive.sanitize import for_terminal
@@ -14,7 +15,8 @@ from newsarchive.sanitize import for_terminal
 @output_options()
 @click.pass_context
 def copies(ctx, ref: str, fmt: str) -> None:
-    """Where else an article's story ran: the copies found when each was
+    """Where else an article's story ran (its cluster: named by its
+    earliest article, the sources oldest first): the copies found when each was
     stored (the same text, or most of it, verified word for word), oldest
     first, with how each relates to this one: identical, near (a few words
     changed), trimmed (cut from it), extended (it and more), partial.
@@ -27,13 +29,10 @@ def copies(ctx, ref: str, fmt: str) -> None:
     archive = archive_of(ctx)
     stored = archive.show(ref)
     article = stored.article
-    cluster_id, found = archive.copies(stored)
-    members = [article, *(other for other, _ in found)]
+    cluster, found = archive.copies(stored)
     record = {
         "id": article.id,
-        "cluster": None
-        if cluster_id is None
-        else {"id": cluster_id, "size": len(members), "sources": sorted({m.source for m in members})},
+        "cluster": cluster_record(article, cluster),
         "copies": [
             {
                 "id": other.id,

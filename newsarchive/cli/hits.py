@@ -10,8 +10,9 @@ import sys
 from newsarchive.cli.output import note, print_json, print_jsonl, stdout
 
 
-def print_page(page, fmt: str) -> None:
-    """`page` (an index.api.SearchPage) as `fmt`: "json", "jsonl" or "human"."""
+def print_page(page, fmt: str, shape: dict | None = None) -> None:
+    """`page` (an index.api.SearchPage) as `fmt`: "json", "jsonl" or
+    "human"; `shape`: the matches' "facets" and "timeline", when asked."""
     if not page.indexed and page.behind:
         note(
             f"note: the search index is not built yet ({page.behind} changes to apply); the next command"
@@ -27,30 +28,49 @@ def print_page(page, fmt: str) -> None:
             "note: this index was built before it held earlier versions, so only current texts were"
             " searched; `newsarchive reindex` adds them"
         )
-    records = [hit_record(hit) for hit in page.hits]
+    records = [hit_record(hit, page.clusters) for hit in page.hits]
+    shape = shape or {}
     if fmt == "json":
-        print_json(
-            {
-                "query": page.request.query,
-                "total": page.total,
-                "total_exact": page.exact,
-                "index_behind": page.behind,
-                "results": records,
+        document = {
+            "query": page.request.query,
+            "total": page.total,
+            "total_exact": page.exact,
+            "stories": page.stories,
+            "copies_folded": not page.request.all_copies,
+            "index_behind": page.behind,
+            "results": records,
+        }
+        if "facets" in shape:
+            document["facets"] = {
+                name: [list(pair) for pair in pairs] for name, pairs in shape["facets"].items()
             }
-        )
+        if "timeline" in shape:
+            period, counts = shape["timeline"]
+            document["timeline"] = {"period": period, "counts": [list(pair) for pair in counts]}
+        print_json(document)
     elif fmt == "jsonl":
         print_jsonl(records)
-    elif sys.stdout.isatty():
-        from newsarchive.cli.views import results_view
+    else:
+        from newsarchive.cli.lines import plain, results_layout, shape_layout
 
-        stdout.print(results_view(page))
-    else:  # the same lines, plain: no need for rich in a pipe
-        from newsarchive.cli.lines import plain, results_layout
+        lines = results_layout(page) + shape_layout(shape)
+        if sys.stdout.isatty():
+            from newsarchive.cli.views import drawn
 
-        sys.stdout.write(plain(results_layout(page)))
+            stdout.print(drawn(lines))
+        else:  # the same lines, plain: no need for rich in a pipe
+            sys.stdout.write(plain(lines))
 
 
-def hit_record(hit) -> dict:
+def cluster_record(article, cluster) -> dict:
+    """The story an article is a copy in: {"id", "size", "sources"} (an
+    article never linked is a story of its own)."""
+    if cluster is None:
+        return {"id": article.id, "size": 1, "sources": [article.source]}
+    return {"id": cluster.id, "size": len(cluster.members), "sources": list(cluster.sources)}
+
+
+def hit_record(hit, clusters=None) -> dict:
     article = hit.article
     return {
         "id": article.id,
@@ -62,4 +82,5 @@ def hit_record(hit) -> dict:
         "snippet": hit.snippet.text,
         "highlights": [list(span) for span in hit.snippet.highlights],
         "score": hit.score,
+        "cluster": cluster_record(article, (clusters or {}).get(article.id)),
     }

@@ -14,6 +14,9 @@ from newsarchive.sanitize import for_terminal
 
 DIM, STRONG, LINK, MATCH = "grey50", "bold", "cyan", "bold yellow"
 INDENT = 3
+# A facet's values shown on a terminal (--json has all); a timeline's widest bar.
+FACET_ROWS = 10
+BAR_WIDTH = 50
 
 
 class Line(NamedTuple):
@@ -59,13 +62,68 @@ def results_layout(page) -> list[Line]:
         )
         lines.append(Line(snippet, "", INDENT, spans))
         lines.append(Line(for_terminal(article.url), LINK, INDENT))
+        also = also_in(article, (page.clusters or {}).get(article.id))
+        if also:
+            lines.append(Line(for_terminal(also), DIM, INDENT))
         lines.append(Line(""))
+    lines.append(Line(_footer(page), DIM))
+    return lines
+
+
+def also_in(article, cluster) -> str:
+    """ "also in 3 sources: a, b, c" for a story other sources ran too."""
+    if cluster is None or len(cluster.members) < 2:
+        return ""
+    others = [source for source in cluster.sources if source != article.source]
+    copies = len(cluster.members) - 1
+    if not others:
+        return f"also {copies} more cop{'ies' if copies > 1 else 'y'} on {article.source}; `newsarchive copies {article.id}`"
+    named = ", ".join(others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4 else "")
+    return f"also in {len(others)} source{'s' if len(others) > 1 else ''}: {named}; `newsarchive copies {article.id}`"
+
+
+def _footer(page) -> str:
+    request = page.request
     first, last = request.offset + 1, request.offset + len(page.hits)
     about = "" if page.exact else "about "
-    footer = f"{first}–{last} of {about}{page.total:,} result{'s' if page.total != 1 else ''}"
-    if last < page.total:
-        footer += f"; more with --offset {last}"
-    lines.append(Line(footer, DIM))
+    results = f"{about}{page.total:,} result{'s' if page.total != 1 else ''}"
+    if request.all_copies or page.clusters is None:  # every copy (or an engine's own page)
+        footer = f"{first}–{last} of {results}"
+        more = last < page.total
+    elif page.stories is not None:
+        footer = f"{first}–{last} of {page.stories:,} stor{'ies' if page.stories != 1 else 'y'} ({results}"
+        footer += ", copies folded; --all shows each)" if page.stories < page.total else ")"
+        more = last < page.stories
+    else:
+        footer = f"{first}–{last} of the stories in {results} (copies folded; --all shows each)"
+        more = len(page.hits) == request.limit
+    return footer + (f"; more with --offset {last}" if more else "")
+
+
+def shape_layout(shape: dict) -> list[Line]:
+    """The matches' facets as compact tables, and their timeline as bars."""
+    lines = []
+    for name, pairs in shape.get("facets", {}).items():
+        lines.append(Line(f"By {name}", STRONG))
+        if not pairs:
+            lines.append(Line("(no values)", DIM, INDENT))
+        width = max((len(str(count)) for _, count in pairs), default=1)
+        for value, count in pairs[:FACET_ROWS]:
+            lines.append(Line(f"{count:>{width}}  {for_terminal(value)}", "", INDENT))
+        if len(pairs) > FACET_ROWS:
+            lines.append(Line(f"… {len(pairs) - FACET_ROWS} more (all of them with --json)", DIM, INDENT))
+        lines.append(Line(""))
+    if "timeline" in shape:
+        period, counts = shape["timeline"]
+        lines.append(Line(f"Matches by {period}", STRONG))
+        top = max((count for _, count in counts), default=0)
+        for label, count in counts:
+            bar = "█" * round(BAR_WIDTH * count / top) if top else ""
+            if count and not bar:
+                bar = "▏"
+            lines.append(Line(f"{label:<10} {count:>{len(str(top))}} {bar}", "", INDENT))
+        if not counts:
+            lines.append(Line("(no dated matches)", DIM, INDENT))
     return lines
 
 

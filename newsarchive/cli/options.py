@@ -55,6 +55,7 @@ def search_request(
     offset=0,
     changed_since=None,
     all_versions=False,
+    all_copies=False,
 ):
     from newsarchive.index.api import SearchRequest
 
@@ -69,6 +70,7 @@ def search_request(
         offset=offset,
         changed_since=bound("changed-since", changed_since),
         all_versions=all_versions,
+        all_copies=all_copies,
     )
 
 

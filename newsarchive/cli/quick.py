@@ -21,10 +21,12 @@ from pathlib import Path
 # The search command's options (reading.py), by how their values are read.
 TEXT_OPTIONS = ("--source", "--author", "--since", "--until", "--changed-since")
 # Options that are on or off (the output flags aside).
-SWITCHES = ("--all-versions",)
+SWITCHES = ("--all-versions", "--all")
 CHOICES = {"--sort": ("relevance", "newest", "oldest")}
 INT_RANGES = {"--limit": (1, 10_000), "--offset": (0, None)}
 FLAGS = ("--json", "--jsonl")
+# Options the quick path leaves to click (counting every match is no quick search).
+LEFT_TO_CLICK = ("--facets", "--timeline")
 DEFAULTS = {"--sort": "relevance", "--limit": 10, "--offset": 0}
 COMMAND = "search"
 ROOT_OPTION = "--archive"
@@ -129,6 +131,7 @@ def run(argv: list[str]) -> int | None:
             values["--offset"],
             values.get("--changed-since"),
             values.get("--all-versions", False),
+            values.get("--all", False),
         )
         page = Archive(Config.load(plain.archive)).search(request)
     except (NewsarchiveError, OSError):

@@ -36,11 +36,25 @@ from newsarchive.sanitize import for_terminal
     "--limit", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Results to show."
 )
 @click.option("--offset", type=click.IntRange(0), default=0, help="Results to skip (for the next page).")
+@click.option(
+    "--all", "all_copies", is_flag=True, help="Every copy of a story as a result (else one per story)."
+)
+@click.option(
+    "--facets",
+    metavar="LIST",
+    help="Also count all matches by source, author, section, month (comma-separated).",
+)
+@click.option(
+    "--timeline",
+    type=click.Choice(["day", "week", "month"]),
+    help="Also draw all matches over time, per day, week or month.",
+)
 @output_options(jsonl=True)
 @click.pass_context
 def search(
-    ctx, query, source, author, since, until, changed_since, all_versions, sort, limit, offset, fmt
-) -> None:
+    ctx, query, source, author, since, until, changed_since, all_versions, sort, limit, offset,
+    all_copies, facets, timeline, fmt,
+) -> None:  # fmt: skip
     """Search the archive; results come with highlighted snippets.
 
     Words are all required and stemmed ("trained" finds "training"). Use
@@ -50,16 +64,48 @@ def search(
     longer has (one result per article); --changed-since only articles
     edited since a date.
 
+    A story many sites ran is one result, "also in N sources" under it
+    (`newsarchive copies ID` lists them); --all shows every copy.
+    --facets and --timeline count every match (copies included), from
+    the index.
+
     \b
     Example:
       newsarchive search hamas syria --since 2013-04 --sort newest
       newsarchive search '"tunnel beneath Damascus" OR title:kassam' --json
       newsarchive search '"4.2 million"' --all-versions --changed-since 2026-11
+      newsarchive search ceasefire --facets source,month --timeline week
     """
     request = search_request(
-        " ".join(query), source, author, since, until, sort, limit, offset, changed_since, all_versions
-    )
-    print_page(archive_of(ctx).search(request), fmt)
+        " ".join(query), source, author, since, until, sort, limit, offset, changed_since, all_versions,
+        all_copies,
+    )  # fmt: skip
+    archive = archive_of(ctx)
+    wanted = _facets_option(facets)
+    page = archive.search(request)
+    shape: dict = {}
+    if wanted or timeline:
+        from newsarchive.index.facets import engine_fields, facet_counts
+        from newsarchive.index.facets import timeline as drawn_over
+
+        fields = engine_fields([*wanted, *(["month"] if timeline else [])])
+        counted = archive.facets(request, fields)
+        if wanted:
+            shape["facets"] = facet_counts(counted.counts, wanted)
+        if timeline:
+            shape["timeline"] = (timeline, drawn_over(counted.counts["day"], timeline))
+    print_page(page, fmt, shape)
+
+
+def _facets_option(text: str | None) -> list[str]:
+    if text is None:
+        return []
+    from newsarchive.index.facets import parse_facets
+
+    try:
+        return parse_facets(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--facets") from None
 
 
 # -- show ------------------------------------------------------------------

@@ -53,7 +53,12 @@ def _drawn(line: Line):
 
 
 def results_view(page: SearchPage) -> Group:
-    return Group(*(_drawn(line) for line in results_layout(page)))
+    return drawn(results_layout(page))
+
+
+def drawn(lines) -> Group:
+    """Lines of a layout (lines.py), drawn by rich."""
+    return Group(*(_drawn(line) for line in lines))
 
 
 def stats_view(stats: dict) -> Group:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from newsarchive.article import Article
 
@@ -45,6 +45,9 @@ class SearchRequest(NamedTuple):
     changed_since: DateBound | None = None
     ids: frozenset[str] | None = None  # only these articles
     all_versions: bool = False  # words may match an earlier version's text too
+    # Every copy of a story as a result of its own; else a story's copies
+    # fold under its best-ranked one (the archive does that, not engines).
+    all_copies: bool = False
 
 
 class Snippet(NamedTuple):
@@ -70,6 +73,31 @@ class SearchPage(NamedTuple):
     # False: all versions were asked for, but the index was built before it
     # held earlier versions (a rebuild adds them).
     earlier_indexed: bool = True
+    # With copies folded: each shown hit's cluster (id -> store.Cluster),
+    # how many more matches the page's stories hold, and the number of
+    # stories among all matches (None when too many matches to count).
+    clusters: Mapping[str, Any] | None = None
+    folded: int = 0
+    stories: int | None = None
+
+
+# What `facets` counts: the archive's values as the index keeps them
+# (author: each name of an article's byline; day: the date printed on it).
+FACET_FIELDS = ("source", "author", "section", "day")
+
+
+def ranked(counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """(value, count) pairs, most first, ties by value: every engine's order."""
+    return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
+
+
+class FacetCounts(NamedTuple):
+    """Matches counted per value of each asked field, most first (ties by
+    value); `total`: all matches, those without a value included."""
+
+    total: int
+    counts: Mapping[str, Sequence[tuple[str, int]]]
+    exact: bool = True
 
 
 class IndexState(NamedTuple):
@@ -141,6 +169,11 @@ class SearchEngine(Protocol):
 
     def matching_ids(self, request: SearchRequest) -> list[str]:
         """Every match's id, in the requested order."""
+        ...
+
+    def facets(self, request: SearchRequest, fields: Sequence[str]) -> FacetCounts:
+        """Every match counted per value of `fields` (of FACET_FIELDS),
+        from the index alone: no article is read."""
         ...
 
     def create_empty(self) -> None:

@@ -2,7 +2,7 @@
 first use: `stats` and doctor's state check load no engine library, and a
 search loads only the search half.
 
-The search module offers search, matching_ids and entries; the build
+The search module offers search, matching_ids, facets and entries; the build
 module create_empty, apply and rebuild, each taking (index directory,
 store, ...). A subclass names them, says how its library's failures read
 as domain errors (`failures`), and how to tell a usable index (`state`).
@@ -11,18 +11,18 @@ as domain errors (`failures`), and how to tell a usable index (`state`).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsarchive.index.api import Batch, IndexState, Progress, SearchPage, SearchRequest
+from newsarchive.index.api import Batch, FacetCounts, IndexState, Progress, SearchPage, SearchRequest
 
 
 class ModuleEngine:
     name = ""
     format = 0
     light_indexing = False
-    SEARCH = ""  # module with search, matching_ids, entries
+    SEARCH = ""  # module with search, matching_ids, facets, entries
     BUILD = ""  # module with create_empty, apply, rebuild
 
     def __init__(self, root: Path, store):
@@ -47,6 +47,10 @@ class ModuleEngine:
     def matching_ids(self, request: SearchRequest) -> list[str]:
         with self.failures():
             return importlib.import_module(self.SEARCH).matching_ids(self.root, self.store, request)
+
+    def facets(self, request: SearchRequest, fields: Sequence[str]) -> FacetCounts:
+        with self.failures():
+            return importlib.import_module(self.SEARCH).facets(self.root, self.store, request, fields)
 
     def entries(self) -> dict[str, str]:
         with self.failures():

@@ -256,6 +256,15 @@ class CopyEdge(NamedTuple):
     containment: float
 
 
+class Cluster(NamedTuple):
+    """A story's copies: named by its earliest article, members oldest
+    first, and the sources that ran it (each once, in that order)."""
+
+    id: str
+    members: list[str]
+    sources: list[str]
+
+
 class CopyIndex(Protocol):
     """Copies of a story (copies/): signature bands, verified edges and
     clusters, named by their earliest article."""
@@ -276,8 +285,8 @@ class CopyIndex(Protocol):
         """The verified copies an article is in, either side."""
         ...
 
-    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
-        """Each article's (cluster id, members oldest first)."""
+    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, Cluster]:
+        """Each article's cluster (those never linked are left out)."""
         ...
 
 

@@ -37,6 +37,7 @@ from newsarchive.errors import (
 from newsarchive.store.api import (
     Capture,
     Change,
+    Cluster,
     CopyEdge,
     PutResult,
     Queued,
@@ -343,17 +344,13 @@ class SQLiteStore:
             )
 
     def earlier_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
-        ids = list(article_ids)
         found: dict[str, list[str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._db.execute(
-                "SELECT article_id, title, subtitle, text FROM versions WHERE text IS NOT NULL"
-                f" AND article_id IN ({', '.join('?' * len(chunk))}) ORDER BY article_id, version",
-                chunk,
-            )
-            for row in rows:
-                found.setdefault(row[0], []).extend(part for part in row[1:] if part)
+        sql = (
+            "SELECT article_id, title, subtitle, text FROM versions WHERE text IS NOT NULL"
+            " AND article_id IN ({}) ORDER BY article_id, version"
+        )
+        for row in self._rows_in(sql, article_ids):
+            found.setdefault(row[0], []).extend(part for part in row[1:] if part)
         return {article_id: "\n\n".join(parts) for article_id, parts in found.items()}
 
     def changed_since(self, moment: str) -> list[str]:
@@ -367,16 +364,9 @@ class SQLiteStore:
     # -- copies ----------------------------------------------------------------
 
     def copy_candidates(self, bands: list[int], body: str, day: int, window: int) -> list[str]:
-        found: set[str] = set()
         low, high = day - window, day + window
-        for start in range(0, len(bands), 250):
-            chunk = bands[start : start + 250]
-            rows = self._db.execute(
-                f"SELECT article_id FROM copy_bands WHERE band IN ({', '.join('?' * len(chunk))})"
-                " AND day BETWEEN ? AND ?",
-                (*chunk, low, high),
-            )
-            found.update(row[0] for row in rows)
+        sql = "SELECT article_id FROM copy_bands WHERE band IN ({}) AND day BETWEEN ? AND ?"
+        found = {row[0] for row in self._rows_in(sql, bands, chunk=250, after=(low, high))}
         rows = self._db.execute(
             "SELECT article_id FROM copy_bodies WHERE body = ? AND day BETWEEN ? AND ?", (body, low, high)
         )
@@ -461,19 +451,22 @@ class SQLiteStore:
         )
         return [CopyEdge(*row) for row in rows]
 
-    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
-        ids = list(article_ids)
-        found: dict[str, tuple[str, list[str]]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._db.execute(
-                "SELECT c.article_id, c.cluster_id, m.article_id FROM clusters c JOIN clusters m"
-                f" ON m.cluster_id = c.cluster_id WHERE c.article_id IN ({', '.join('?' * len(chunk))})"
-                " ORDER BY m.day, m.added",
-                chunk,
+    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, Cluster]:
+        sql = "SELECT article_id, cluster_id FROM clusters WHERE article_id IN ({})"
+        cluster_of = {row[0]: row[1] for row in self._rows_in(sql, dict.fromkeys(article_ids))}
+        members: dict[str, list[tuple[str, str]]] = {}
+        sql = (
+            "SELECT m.cluster_id, m.article_id, a.source FROM clusters m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.cluster_id IN ({}) ORDER BY m.day, m.added"
+        )
+        for cluster_id, member, source in self._rows_in(sql, sorted(set(cluster_of.values()))):
+            members.setdefault(cluster_id, []).append((member, source))
+        found = {}
+        for article_id, cluster_id in cluster_of.items():
+            listed = members.get(cluster_id, [])
+            found[article_id] = Cluster(
+                cluster_id, [m for m, _ in listed], list(dict.fromkeys(s for _, s in listed))
             )
-            for article_id, cluster_id, member in rows:
-                found.setdefault(article_id, (cluster_id, []))[1].append(member)
         return found
 
     # -- re-checks -------------------------------------------------------------
@@ -895,15 +888,22 @@ class SQLiteStore:
         return _stored(row) if row else None
 
     def get_many(self, article_ids: Iterable[str]) -> dict[str, Article]:
-        """Articles by id (missing ids are left out), in one query."""
-        ids = list(article_ids)
-        found: dict[str, Article] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            placeholders = ", ".join("?" * len(chunk))
-            for row in self._db.execute(f"SELECT * FROM articles WHERE id IN ({placeholders})", chunk):
-                found[row["id"]] = _article(row)
-        return found
+        """Articles by id (missing ids are left out), a query per 500."""
+        return {
+            row["id"]: _article(row)
+            for row in self._rows_in("SELECT * FROM articles WHERE id IN ({})", article_ids)
+        }
+
+    def _rows_in(
+        self, sql: str, values: Iterable, *, chunk: int = 500, after: tuple = ()
+    ) -> Iterator[sqlite3.Row]:
+        """The rows of `sql` (its "{}" an IN list, then `after`'s
+        parameters) for every value, `chunk` values a query: SQLite
+        limits the parameters of one statement."""
+        listed = list(values)
+        for start in range(0, len(listed), chunk):
+            part = listed[start : start + chunk]
+            yield from self._db.execute(sql.format(", ".join("?" * len(part))), (*part, *after))
 
     def resolve(self, ref: str) -> str | None:
         """The id an article reference names: an id, a unique id prefix of at

@@ -92,8 +92,11 @@ def test_search_json_shape(na, with_sample):
         "snippet",
         "highlights",
         "score",
+        "cluster",
     }
     assert result["url"] == SAMPLE_URL and result["source"] == "jpost.com"
+    assert result["cluster"] == {"id": result["id"], "size": 1, "sources": ["jpost.com"]}
+    assert document["stories"] == 1 and document["copies_folded"] is True
     assert result["score"] > 0
     marked = [result["snippet"][a:b] for a, b in result["highlights"]]
     assert marked and all(word == "Kassam" for word in marked)
@@ -104,6 +107,8 @@ def test_no_results_is_an_empty_list_and_success(na, with_sample):
         "query": "zzz",
         "total": 0,
         "total_exact": True,
+        "stories": 0,
+        "copies_folded": True,
         "index_behind": 0,
         "results": [],
     }

@@ -21,6 +21,7 @@ def test_the_quick_parser_knows_the_search_command_options():
     """A new or changed option of `search` must be taught to quick.py (or
     the quick path would answer a line click reads differently)."""
     known = {*quick.TEXT_OPTIONS, *quick.CHOICES, *quick.INT_RANGES, *quick.FLAGS, *quick.SWITCHES}
+    known |= set(quick.LEFT_TO_CLICK)
     seen = set()
     for param in search.params:
         if not isinstance(param, click.Option):
@@ -29,6 +30,9 @@ def test_the_quick_parser_knows_the_search_command_options():
         (name,) = [opt for opt in param.opts if opt.startswith("--")]
         assert not param.secondary_opts and len(param.opts) == 1, name
         seen.add(name)
+        if name in quick.LEFT_TO_CLICK:
+            assert quick.parse(["search", "word", name, "day"]) is None
+            continue
         if name in (*quick.FLAGS, *quick.SWITCHES):
             assert param.is_flag
         elif name in quick.CHOICES:

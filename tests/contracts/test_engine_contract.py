@@ -20,7 +20,8 @@ from newsarchive.demo.site import article_pages
 from newsarchive.errors import BadQuery, IndexUnavailable
 from newsarchive.extract import extract
 from newsarchive.index import ENGINES, open_engine
-from newsarchive.index.api import SearchRequest
+from newsarchive.index.api import FACET_FIELDS, SearchRequest
+from newsarchive.index.api import ranked as most_first
 from newsarchive.index.follow import catch_up
 from newsarchive.store import open_store
 
@@ -292,6 +293,49 @@ def test_totals_are_exact_and_pages_cover_them(indexed, query):
         for hit in engine.search(SearchRequest(query, limit=2, offset=offset)).hits
     ]
     assert sorted(paged) == sorted(every) and len(set(paged)) == len(paged)
+
+
+def counted_from_articles(store, ids) -> dict:
+    """What facets must say, counted from the stored articles themselves."""
+    from collections import Counter
+
+    from newsarchive.dates import wall_clock
+
+    counts: dict[str, Counter] = {field: Counter() for field in FACET_FIELDS}
+    for article in store.get_many(ids).values():
+        counts["source"][article.source] += 1
+        counts["author"].update(set(article.authors))
+        if article.section:
+            counts["section"][article.section] += 1
+        local = wall_clock(article.published)
+        if local is not None:
+            counts["day"][local.date().isoformat()] += 1
+    return {field: most_first(counter.items()) for field, counter in counts.items()}
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest("the"),
+        SearchRequest("harbour OR storm", since=parse_bound("2024-06")),
+        SearchRequest("", source="harbour-herald.example"),
+        SearchRequest("the", author="Mara"),
+        SearchRequest("no-such-word-anywhere"),
+    ],
+)
+def test_facets_count_every_match_exactly(indexed, request_):
+    engine, store = indexed
+    ids = engine.matching_ids(request_)
+    found = engine.facets(request_, FACET_FIELDS)
+    assert found.exact and found.total == len(ids)
+    assert {field: list(found.counts[field]) for field in FACET_FIELDS} == counted_from_articles(store, ids)
+    assert list(engine.facets(request_, ["source"]).counts) == ["source"]
+
+
+def test_facets_refuse_a_bad_query(indexed):
+    engine, _ = indexed
+    with pytest.raises(BadQuery):
+        engine.facets(SearchRequest("colour:red"), ["source"])
 
 
 def test_matching_ids_follow_the_sort(indexed):

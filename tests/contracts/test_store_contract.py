@@ -118,7 +118,7 @@ def test_earlier_texts_and_what_changed_since(store):
 def test_copy_bands_edges_and_clusters(store):
     from newsarchive.store import CopyEdge
 
-    first, copy, later, other = (make_article(n) for n in range(1, 5))
+    first, copy, later, other = (make_article(n, source=f"site{n % 2}.example") for n in range(1, 5))
     for article in (first, copy, later, other):
         store.put(article, now="t")
     assert store.record_copies(first.id, day=100, bands=[1, 2, 3], body="b1", edges=[]) == first.id
@@ -136,10 +136,8 @@ def test_copy_bands_edges_and_clusters(store):
     )
     assert store.record_copies(other.id, day=101, bands=[7], body="b4", edges=[]) == other.id
     clusters = store.clusters_of([later.id, other.id])
-    assert clusters[later.id] == (first.id, [first.id, copy.id, later.id]) and clusters[other.id] == (
-        other.id,
-        [other.id],
-    )
+    assert clusters[later.id] == (first.id, [first.id, copy.id, later.id], ["site1.example", "site0.example"])
+    assert clusters[other.id] == (other.id, [other.id], [other.source])
     assert set(store.copy_edges(copy.id)) == {edge, CopyEdge(later.id, copy.id, "near", 0.95)}
     # Recorded again (its text changed): what was kept for it is replaced.
     store.record_copies(later.id, day=101, bands=[8], body="b3", edges=[])

@@ -18,7 +18,8 @@ from newsarchive.index.modules import ModuleEngine
 
 # Bumped when the schema or an analyzer changes: an older index is rebuilt.
 # Here, not in build.py, so `stats` knows it without loading tantivy.
-FORMAT = 2
+# (3: the facet columns.)
+FORMAT = 3
 
 
 class TantivyEngine(ModuleEngine):

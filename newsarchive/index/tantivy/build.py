@@ -113,16 +113,19 @@ def document(article: Article, past: str | None = None) -> tantivy.Document:
         doc.add_text("past", past)
     for name in article.authors:
         doc.add_text("author", name)
+        doc.add_text("facet_author", name)
     for name in article.tags:
         doc.add_text("tag", name)
     if article.section:
         doc.add_text("section", article.section)
+        doc.add_text("facet_section", article.section)
     doc.add_text("source", article.source)
     if article.language:
         doc.add_text("language", article.language)
     local, instant = wall_clock(article.published), utc(article.published)
     if local is not None and instant is not None:
         doc.add_date("published", local)
+        doc.add_text("day", local.date().isoformat())
         seconds = int((instant - datetime(1970, 1, 1)).total_seconds())
         doc.add_integer("newest", seconds)
         doc.add_integer("oldest", -seconds)

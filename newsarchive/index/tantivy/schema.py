@@ -35,6 +35,9 @@ FIELD_ANALYZER = {
     "section": NAMES,
 }
 RAW_FIELDS = ("source", "language")
+# The field each facet (index.api.FACET_FIELDS) is counted on: columns of
+# the values as shown (a fast field per name), read by aggregations.
+FACET_INDEX_FIELDS = {"source": "source", "author": "facet_author", "section": "facet_section", "day": "day"}
 # Relevance weight of a match in each default field.
 BOOSTS = {"title": 3.0, "subtitle": 1.5}
 # Sort keys: the instant (UTC seconds), undated articles last either way.
@@ -80,7 +83,10 @@ def build_schema() -> tantivy.Schema:
     for name, analyzer in FIELD_ANALYZER.items():
         builder.add_text_field(name, tokenizer_name=analyzer, index_option="position")
     for name in RAW_FIELDS:
-        builder.add_text_field(name, tokenizer_name="raw")
+        builder.add_text_field(name, tokenizer_name="raw", fast=name in FACET_INDEX_FIELDS.values())
+    for name in FACET_INDEX_FIELDS.values():
+        if name not in RAW_FIELDS:
+            builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_date_field("published", indexed=True, fast=True)
     builder.add_integer_field("newest", fast=True)
     builder.add_integer_field("oldest", fast=True)

@@ -23,6 +23,7 @@ from newsarchive.index.api import (
     PAST_FIELD,
     SNIPPET_CHARS,
     SNIPPET_FRAGMENTS,
+    FacetCounts,
     Hit,
     IndexState,
     SearchPage,
@@ -33,12 +34,14 @@ from newsarchive.index.api import (
     has_filters,
     is_current,
     lead_snippet,
+    ranked,
     stale,
 )
 from newsarchive.index.generations import live
 from newsarchive.index.state import read_state
 from newsarchive.index.tantivy.schema import (
     BOOSTS,
+    FACET_INDEX_FIELDS,
     FIELD_ANALYZER,
     NAMES,
     STEMMED,
@@ -321,6 +324,38 @@ def matching_ids(root: Path, store, request: SearchRequest) -> list[str]:
     result = _answer(searcher, index.schema, tree, request, max(searcher.num_docs, 1), 0, False)
     # In the order search pages them: equal keys in the index's own order.
     return [searcher.doc(address)["id"][0] for _, address in result.hits]
+
+
+# Buckets a terms aggregation may return per field (tantivy refuses more
+# than 65,000 in all); past it the counts say they are not exact.
+FACET_BUCKETS = 60_000
+
+
+def facets(root: Path, store, request: SearchRequest, fields) -> FacetCounts:
+    """Every match counted per value by tantivy's terms aggregation over
+    the facet columns: exact unless a field has more values than fit."""
+    tree = _tree(request)
+    opened_index = _open(root, store)
+    if opened_index is None:
+        return FacetCounts(0, {field: [] for field in fields})
+    index, _ = opened_index
+    searcher = index.searcher()
+    size = max(FACET_BUCKETS // max(len(fields), 1), 1)
+    spec = {field: {"terms": {"field": FACET_INDEX_FIELDS[field], "size": size}} for field in fields}
+    try:
+        query = _query(index.schema, tree, request)
+        total = searcher.search(query, 1, count=True).count or 0
+        found = searcher.aggregate(query, spec) if fields and total else {}
+    except ValueError as error:
+        raise BadQuery(f"cannot count that ({error}); put words in quotes to search them literally") from None
+    counts, exact = {}, True
+    for field in fields:
+        answer = found.get(field) or {}
+        counts[field] = ranked((bucket["key"], bucket["doc_count"]) for bucket in answer.get("buckets", ()))
+        exact = (
+            exact and not answer.get("sum_other_doc_count") and not answer.get("doc_count_error_upper_bound")
+        )
+    return FacetCounts(total, counts, exact)
 
 
 def entries(root: Path, store) -> dict[str, str]:

@@ -19,8 +19,9 @@ from newsarchive.index.modules import ModuleEngine
 
 # Bump when the schema or an analyzer changes: an index with another format
 # is rebuilt from the store instead of being read wrongly. (3: the one-pass
-# analyzer; same terms, but the old pickled chain kept old indexes slow.)
-INDEX_FORMAT = 3
+# analyzer; same terms, but the old pickled chain kept old indexes slow.
+# 4: the facet fields.)
+INDEX_FORMAT = 4
 
 
 class WhooshEngine(ModuleEngine):

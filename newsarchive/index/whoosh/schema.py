@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from newsarchive.article import Article
 from newsarchive.dates import utc, wall_clock
@@ -50,7 +50,15 @@ def build_schema() -> Schema:
         published=DATETIME(),
         instant=NUMERIC(numtype=int, bits=64, sortable=True),
         dated=NUMERIC(numtype=int, bits=8, sortable=True),
+        # Values as shown, counted by `search --facets` and `--timeline`.
+        facet_author=KEYWORD(commas=True, lowercase=False, scorable=False),
+        facet_section=ID(),
+        day=ID(),
     )
+
+
+# The index field each facet (index.api.FACET_FIELDS) is counted on.
+FACET_INDEX_FIELDS = {"source": "source", "author": "facet_author", "section": "facet_section", "day": "day"}
 
 
 def document(article: Article, past: str | None = None) -> dict:
@@ -68,8 +76,11 @@ def document(article: Article, past: str | None = None) -> dict:
         doc["past"] = past
     if article.authors:
         doc["author"] = LIST_SEPARATOR.join(article.authors)
+        # A comma separates the field's values: one inside a name becomes a space.
+        doc["facet_author"] = ",".join(name.replace(",", " ") for name in article.authors)
     if article.section:
         doc["section"] = article.section
+        doc["facet_section"] = article.section
     if article.tags:
         doc["tag"] = LIST_SEPARATOR.join(article.tags)
     if article.language:
@@ -77,6 +88,7 @@ def document(article: Article, past: str | None = None) -> dict:
     local, instant = wall_clock(article.published), utc(article.published)
     if local is not None and instant is not None:
         doc["published"] = local
+        doc["day"] = local.date().isoformat()
         doc["instant"] = int((instant - datetime(1970, 1, 1)).total_seconds())
         doc["dated"] = 1
     else:

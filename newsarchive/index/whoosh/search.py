@@ -26,6 +26,7 @@ from newsarchive.index.api import (
     PAST_FIELD,
     SNIPPET_CHARS,
     SNIPPET_FRAGMENTS,
+    FacetCounts,
     Hit,
     IndexState,
     SearchPage,
@@ -36,6 +37,7 @@ from newsarchive.index.api import (
     has_filters,
     is_current,
     lead_snippet,
+    ranked,
     stale,
 )
 from newsarchive.index.generations import live
@@ -45,7 +47,7 @@ from newsarchive.index.whoosh import fixes  # noqa: F401  (corrects Whoosh's AND
 from newsarchive.index.whoosh.analysis import fold, fold_and_stem
 from newsarchive.index.whoosh.compat import answer_to_former_paths
 from newsarchive.index.whoosh.matches import TooCostly, matching_docs
-from newsarchive.index.whoosh.schema import build_schema
+from newsarchive.index.whoosh.schema import FACET_INDEX_FIELDS, build_schema
 from newsarchive.store import Store
 from newsarchive.urls import site_name
 
@@ -203,6 +205,33 @@ def matching_ids(index_root: Path, store: Store, request: SearchRequest) -> list
             return []
         results = searcher.search(query, limit=None, filter=allowed, sortedby=_sort(request))
         return [hit["id"] for hit in results]
+
+
+def facets(index_root: Path, store: Store, request: SearchRequest, fields) -> FacetCounts:
+    """Every match counted per value: Whoosh groups all of them (unscored,
+    none left out), reading the values from the index's own terms."""
+    check_request(request)
+    with reading(index_root, store) as (searcher, _):
+        if searcher is None:
+            _query(request, build_schema())
+            return FacetCounts(0, {field: [] for field in fields})
+        schema = searcher.schema
+        query = _query(request, schema)
+        allowed = _allowed(searcher, request, schema)
+        if allowed is not None and not allowed:
+            return FacetCounts(0, {field: [] for field in fields})
+        groups = {
+            field: sorting.FieldFacet(
+                FACET_INDEX_FIELDS[field], allow_overlap=field == "author", maptype=sorting.Count
+            )
+            for field in fields
+        }
+        results = searcher.search(query, limit=None, filter=allowed, groupedby=groups, scored=False)
+        counted = {
+            field: ranked((value, count) for value, count in results.groups(field).items() if value)
+            for field in fields
+        }
+        return FacetCounts(len(results), counted)
 
 
 def entries(index_root: Path, store: Store) -> dict[str, str]:
