@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from typing import TextIO
 
+    from newsarchive.alerts.watch import AlertRun
     from newsarchive.article import Article
     from newsarchive.capture.importer import ImportTally
     from newsarchive.capture.warc import CapturedPage, CaptureWriter
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from newsarchive.pipeline import IntakeReport, Outcome, RenormalizeReport
     from newsarchive.sites.knowledge import Sites
     from newsarchive.sites.sources import Source
-    from newsarchive.store import Cluster, StoredArticle, Version
+    from newsarchive.store import Alert, Cluster, StoredArticle, Version
 
 
 class Archive:
@@ -356,6 +357,96 @@ class Archive:
 
         with self.open_store() as store:
             return examine(self, store, repair=repair, progress=progress)
+
+    # -- operations: alerts ---------------------------------------------------------
+
+    @property
+    def alerts_dir(self) -> Path:
+        return self.root / "alerts"
+
+    def add_alert(self, name: str, query: str, filters: dict, command: str | None) -> tuple[Alert, int]:
+        """Save a search to watch; the alert and how many articles match
+        it already (never reported: it watches for what comes next)."""
+        from newsarchive.alerts.watch import FILTERS, check_name, request_of
+        from newsarchive.dates import now_iso
+        from newsarchive.store import Alert
+
+        check_name(name)
+        kept = {key: value for key, value in filters.items() if key in FILTERS and value}
+        alert = Alert(name, query, kept, command or None, created=now_iso())
+        with self.open_store(create=True) as store:
+            self.catch_up(store)
+            engine = self.engine(store)
+            state = engine.state()
+            matching = engine.matching_ids(request_of(alert))  # a bad query or date is refused here
+            alert = alert._replace(last_seq=state.seq if state else 0)
+            store.add_alert(alert, matching)
+        return alert, len(matching)
+
+    def alerts(self) -> list[Alert]:
+        with self.open_store() as store:
+            return store.alerts()
+
+    def remove_alert(self, name: str) -> None:
+        with self.open_store() as store:
+            if not store.remove_alert(name):
+                raise NotFound(f"no alert named {name!r}; `newsarchive alerts list` shows them")
+
+    def run_alerts(self, name: str | None = None) -> list[AlertRun]:
+        """Run every alert (or one): each one's new matches, appended to
+        ARCHIVE/alerts/NAME.jsonl and given to its command. One run at a
+        time, so none reports an article twice."""
+        from newsarchive.alerts.deliver import append, run_command
+        from newsarchive.alerts.watch import AlertRun, new_matches, request_of
+        from newsarchive.dates import now_iso
+        from newsarchive.index.records import hit_record
+        from newsarchive.lock import WriterLock
+
+        self.alerts_dir.mkdir(parents=True, exist_ok=True)
+        lock = WriterLock(
+            self.alerts_dir / ".lock",
+            timeout=self.config.lock_timeout,
+            purpose="running alerts",
+            what="the alerts",
+        )
+        runs = []
+        with lock, self.open_store() as store:
+            chosen = [alert for alert in store.alerts() if name is None or alert.name == name]
+            if name is not None and not chosen:
+                raise NotFound(f"no alert named {name!r}; `newsarchive alerts list` shows them")
+            behind = self.catch_up(store) if chosen else None
+            engine = self.engine(store)
+            state = engine.state()
+            for alert in chosen:
+                verdict = new_matches(engine, store, alert, state.seq if state else 0)
+                records: list[dict] = []
+                if verdict.reported:
+                    request = request_of(alert)._replace(
+                        ids=frozenset(verdict.reported), limit=len(verdict.reported)
+                    )
+                    hits = {hit.article.id: hit for hit in engine.search(request).hits}
+                    clusters = store.clusters_of(verdict.reported)
+                    records = [
+                        {**hit_record(hits[i], clusters), "alert": alert.name}
+                        for i in verdict.reported
+                        if i in hits
+                    ]
+                if records:
+                    append(self.alerts_dir / f"{alert.name}.jsonl", records)
+                store.alert_ran(
+                    alert.name,
+                    seq=verdict.seq,
+                    now=now_iso(),
+                    reported=verdict.reported,
+                    passed=verdict.passed,
+                )
+                ran = (
+                    run_command(alert.command, alert.name, records, self.root)
+                    if records and alert.command
+                    else None
+                )
+                runs.append(AlertRun(alert, records, len(verdict.passed), ran, behind))
+        return runs
 
     # -- operations: the index --------------------------------------------------------
 

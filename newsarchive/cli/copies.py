@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from newsarchive.cli.hits import cluster_record
 from newsarchive.cli.output import output_options, print_json, stdout
 from newsarchive.cli.root import CONTEXT, archive_of, cli
+from newsarchive.index.records import cluster_record
 from newsarchive.sanitize import for_terminal
 
 

@@ -177,7 +177,9 @@ def schedule(ctx, once: bool, print_for: str | None, max_parallel: int) -> None:
     Runs in the foreground until stopped (SIGTERM or Ctrl-C stop it
     cleanly; running crawls stop at a safe point and resume next time);
     never two crawls of one source at once; after downtime a missed run is
-    made once. A line per run goes to stderr, logs to ARCHIVE/logs/.
+    made once. After crawls it runs the saved alerts (`alerts run`: new
+    matches go to ARCHIVE/alerts/NAME.jsonl and each alert's command). A
+    line per run goes to stderr, logs to ARCHIVE/logs/.
 
     \b
     Example:
@@ -193,7 +195,7 @@ def schedule(ctx, once: bool, print_for: str | None, max_parallel: int) -> None:
         return
     code, failures = archive.schedule(once=once, max_parallel=max_parallel, say=note)
     if code:
-        raise Failure(f"{failures} crawls failed; see ARCHIVE/logs")
+        raise Failure(f"{failures} crawls or alert runs failed; see ARCHIVE/logs")
 
 
 # -- runs ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from newsarchive.cli.output import note, print_json, print_jsonl, stdout
+from newsarchive.index.records import hit_record
 
 
 def print_page(page, fmt: str, shape: dict | None = None) -> None:
@@ -60,27 +61,3 @@ def print_page(page, fmt: str, shape: dict | None = None) -> None:
             stdout.print(drawn(lines))
         else:  # the same lines, plain: no need for rich in a pipe
             sys.stdout.write(plain(lines))
-
-
-def cluster_record(article, cluster) -> dict:
-    """The story an article is a copy in: {"id", "size", "sources"} (an
-    article never linked is a story of its own)."""
-    if cluster is None:
-        return {"id": article.id, "size": 1, "sources": [article.source]}
-    return {"id": cluster.id, "size": len(cluster.members), "sources": list(cluster.sources)}
-
-
-def hit_record(hit, clusters=None) -> dict:
-    article = hit.article
-    return {
-        "id": article.id,
-        "url": article.url,
-        "title": article.title,
-        "source": article.source,
-        "published": article.published,
-        "access": article.access,
-        "snippet": hit.snippet.text,
-        "highlights": [list(span) for span in hit.snippet.highlights],
-        "score": hit.score,
-        "cluster": cluster_record(article, (clusters or {}).get(article.id)),
-    }

@@ -58,6 +58,7 @@ COMMANDS = {
     "export": "reading",
     "history": "history",
     "copies": "copies",
+    "alerts": "alerts",
     "diff": "history",
     "crawl": "crawling",
     "sources": "crawling",

@@ -260,6 +260,16 @@ def stale(root: object) -> Exception:
     )
 
 
+def without_facets(root: object) -> Exception:
+    """The error for counting facets in an index built before it kept them."""
+    from newsarchive.errors import IndexUnavailable
+
+    return IndexUnavailable(
+        f"the search index in {root} was built before it kept the values --facets and --timeline"
+        " count; run `newsarchive reindex` to add them (searches work meanwhile)"
+    )
+
+
 class Versioned(Protocol):
     """What tells an engine's indexes apart: an engine or its class."""
 

@@ -8,7 +8,8 @@ process). When a source is due follows from when its last run started,
 so downtime costs one missed run, not many. SIGTERM or SIGINT stops the
 scheduler cleanly: its crawls are asked to stop at a safe point (Scrapy
 keeps their job to resume) and are waited for; children also get SIGTERM
-if the scheduler itself dies.
+if the scheduler itself dies. After crawls, saved searches run the same
+way: `newsarchive alerts run` as a child, one at a time.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ class Scheduler:
         self._sources: list[Source] = []
         self._sources_mtime: float | None = None
         self.failures = 0
+        # Alerts run after crawls, one run at a time (alerts/): due once a
+        # crawl has finished since the last run started.
+        self.alerts: Child | None = None
+        self.alerts_due = False
 
     # -- what is due -------------------------------------------------------------
 
@@ -135,11 +140,7 @@ class Scheduler:
     def start(self, source: Source, recheck_only: bool = False) -> None:
         if is_crawling(self.archive, source.name):
             return  # a manual or leftover crawl of it is running; its turn comes after
-        logs = self.archive.root / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        summary_path = logs / f"schedule-{source.name}-{stamp}.json"
-        log_path = logs / f"schedule-{source.name}-{stamp}.log"
+        summary_path, log_path = self._log_paths(source.name)
         command = [sys.executable, "-m", "newsarchive", "--archive", str(self.archive.root), "crawl",
                    source.name, "--json", *(["--recheck-only"] if recheck_only else [])]  # fmt: skip
         with open(summary_path, "wb") as out, open(log_path, "wb") as err:
@@ -158,7 +159,63 @@ class Scheduler:
             if code is None:
                 continue
             del self.children[name]
+            self.alerts_due = True
             self.say(f"{self._now()} {name}: {self._outcome(child, code)}")
+
+    # -- alerts ------------------------------------------------------------------
+
+    def run_alerts_done(self) -> None:
+        if self.alerts is not None and (code := self.alerts.process.poll()) is not None:
+            self.say(f"{self._now()} alerts: {self._alerts_outcome(self.alerts, code)}")
+            self.alerts = None
+
+    def run_alerts(self, store) -> None:
+        """Start `alerts run` when a crawl finished since the last one
+        started (and there are alerts); report the one that finished."""
+        self.run_alerts_done()
+        if not self.alerts_due or self.alerts is not None or self.stopping:
+            return
+        self.alerts_due = False
+        if not store.alerts():
+            return
+        summary_path, log_path = self._log_paths("alerts")
+        command = [
+            sys.executable,
+            "-m",
+            "newsarchive",
+            "--archive",
+            str(self.archive.root),
+            "alerts",
+            "run",
+            "--json",
+        ]
+        with open(summary_path, "wb") as out, open(log_path, "wb") as err:
+            process = subprocess.Popen(command, stdout=out, stderr=err, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        self.alerts = Child("alerts", process, summary_path, log_path)
+
+    def _alerts_outcome(self, child: Child, code: int) -> str:
+        try:
+            runs = json.loads(child.summary_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            runs = None
+        if runs is None:
+            self.failures += 1
+            last = child.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+            return f"run failed ({for_terminal(last[0]) if last else f'exit {code}'}); log: {child.log_path}"
+        parts = []
+        for run in runs:
+            part = f"{run['alert']} {len(run['new'])} new"
+            if run["command"] and run["command"]["problem"]:
+                self.failures += 1
+                part += f" ({run['command']['problem']})"
+            parts.append(for_terminal(part))
+        return ", ".join(parts) or "none"
+
+    def _log_paths(self, name: str) -> tuple[Path, Path]:
+        logs = self.archive.root / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        return logs / f"schedule-{name}-{stamp}.json", logs / f"schedule-{name}-{stamp}.log"
 
     def _outcome(self, child: Child, code: int) -> str:
         try:
@@ -176,6 +233,9 @@ class Scheduler:
         )
 
     def stop_children(self) -> None:
+        if self.alerts is not None:  # an alert run is short: let it finish
+            self.alerts.process.wait()
+            self.run_alerts_done()
         for child in self.children.values():
             if child.process.poll() is None:
                 child.process.send_signal(signal.SIGTERM)
@@ -196,6 +256,7 @@ class Scheduler:
             self.say(f"{self._now()} scheduling {len([s for s in self.sources() if s.schedule])} sources")
             while not self.stopping:
                 self.reap()
+                self.run_alerts(store)
                 for source, recheck_only in self.due(store):
                     if len(self.children) >= self.max_parallel or self.stopping:
                         break
@@ -218,6 +279,10 @@ class Scheduler:
                     self.start(*waiting.pop(0))
                 time.sleep(TICK)
             self.stop_children()
+            self.run_alerts(store)
+            while self.alerts is not None and not self.stopping:
+                time.sleep(TICK)
+                self.run_alerts(store)
         return 1 if self.failures else 0
 
     def _catch_signals(self) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 from newsarchive import registry
 from newsarchive.store.api import (
+    Alert,
+    Alerts,
     Articles,
     Capture,
     Change,
@@ -35,6 +37,8 @@ from newsarchive.store.api import (
 )
 
 __all__ = [
+    "Alert",
+    "Alerts",
     "Articles",
     "Capture",
     "Change",

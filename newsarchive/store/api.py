@@ -11,7 +11,7 @@ never its driver's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Protocol
 
 from newsarchive.article import Article
@@ -290,6 +290,46 @@ class CopyIndex(Protocol):
         ...
 
 
+class Alert(NamedTuple):
+    """A saved search: its query and filters (the search options, as
+    typed), the command run with its new matches, and how far it has looked."""
+
+    name: str
+    query: str
+    filters: dict
+    command: str | None
+    created: str
+    last_run: str | None = None
+    last_seq: int = 0
+    reported: int = 0  # matches reported in all
+
+
+class Alerts(Protocol):
+    """Saved searches and the articles each has seen."""
+
+    def add_alert(self, alert: Alert, seen: Iterable[str]) -> None:
+        """Save an alert (BadInput if its name is taken) with the articles
+        that match it already, which it will never report."""
+        ...
+
+    def alerts(self) -> list[Alert]: ...
+
+    def remove_alert(self, name: str) -> bool:
+        """Forget an alert and what it saw; whether there was one."""
+        ...
+
+    def alert_seen(self, name: str, article_ids: Iterable[str]) -> set[str]:
+        """Those of the articles the alert has seen."""
+        ...
+
+    def alert_ran(
+        self, name: str, *, seq: int, now: str, reported: Sequence[str], passed: Sequence[str]
+    ) -> None:
+        """Record a run in one transaction: it looked up to `seq`,
+        reported these articles and saw those without reporting them."""
+        ...
+
+
 class RunLog(Protocol):
     """One row per crawl run: what `runs` and `stats` show."""
 
@@ -327,7 +367,7 @@ class SiteKnowledge(Protocol):
     def known_sites(self) -> list[str]: ...
 
 
-class Store(Articles, ChangeLog, CrawlState, Rechecks, CopyIndex, RunLog, SiteKnowledge, Protocol):
+class Store(Articles, ChangeLog, CrawlState, Rechecks, CopyIndex, Alerts, RunLog, SiteKnowledge, Protocol):
     """A whole store backend: every role, plus its own upkeep."""
 
     url: str  # what open_store was given, so another process can open it too

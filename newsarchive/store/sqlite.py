@@ -19,7 +19,7 @@ import os
 import sqlite3
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +35,7 @@ from newsarchive.errors import (
     StorageError,
 )
 from newsarchive.store.api import (
+    Alert,
     Capture,
     Change,
     Cluster,
@@ -469,6 +470,52 @@ class SQLiteStore:
             )
         return found
 
+    # -- alerts ----------------------------------------------------------------
+
+    def add_alert(self, alert: Alert, seen: Iterable[str]) -> None:
+        with self._transaction():
+            if self._db.execute("SELECT 1 FROM alerts WHERE name = ?", (alert.name,)).fetchone():
+                raise BadInput(
+                    f"an alert named {alert.name!r} exists; `newsarchive alerts remove {alert.name}` first,"
+                    " or choose another name"
+                )
+            self._db.execute(
+                "INSERT INTO alerts (name, query, filters, command, created, last_seq) VALUES (?, ?, ?, ?, ?, ?)",
+                (alert.name, alert.query, json.dumps(alert.filters), alert.command, alert.created, alert.last_seq),
+            )  # fmt: skip
+            self._db.executemany(
+                "INSERT OR IGNORE INTO alert_seen (alert, article_id) VALUES (?, ?)",
+                ((alert.name, article_id) for article_id in seen),
+            )
+
+    def alerts(self) -> list[Alert]:
+        rows = self._db.execute(
+            "SELECT name, query, filters, command, created, last_run, last_seq, reported FROM alerts ORDER BY name"
+        )
+        return [Alert(row[0], row[1], json.loads(row[2]), *row[3:]) for row in rows]
+
+    def remove_alert(self, name: str) -> bool:
+        with self._transaction():
+            self._db.execute("DELETE FROM alert_seen WHERE alert = ?", (name,))
+            return self._db.execute("DELETE FROM alerts WHERE name = ?", (name,)).rowcount > 0
+
+    def alert_seen(self, name: str, article_ids: Iterable[str]) -> set[str]:
+        sql = "SELECT article_id FROM alert_seen WHERE alert = ? AND article_id IN ({})"
+        return {row[0] for row in self._rows_in(sql, article_ids, before=(name,))}
+
+    def alert_ran(
+        self, name: str, *, seq: int, now: str, reported: Sequence[str], passed: Sequence[str]
+    ) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO alert_seen (alert, article_id, reported) VALUES (?, ?, ?)",
+                [(name, article_id, now) for article_id in reported] + [(name, article_id, None) for article_id in passed],
+            )  # fmt: skip
+            self._db.execute(
+                "UPDATE alerts SET last_seq = max(last_seq, ?), last_run = ?, reported = reported + ? WHERE name = ?",
+                (seq, now, len(reported), name),
+            )
+
     # -- re-checks -------------------------------------------------------------
 
     def plan_recheck(self, plan: Recheck, *, checked: bool = False) -> None:
@@ -895,15 +942,15 @@ class SQLiteStore:
         }
 
     def _rows_in(
-        self, sql: str, values: Iterable, *, chunk: int = 500, after: tuple = ()
+        self, sql: str, values: Iterable, *, chunk: int = 500, before: tuple = (), after: tuple = ()
     ) -> Iterator[sqlite3.Row]:
-        """The rows of `sql` (its "{}" an IN list, then `after`'s
-        parameters) for every value, `chunk` values a query: SQLite
-        limits the parameters of one statement."""
+        """The rows of `sql` (its "{}" an IN list, between the parameters
+        of `before` and `after`) for every value, `chunk` values a query:
+        SQLite limits the parameters of one statement."""
         listed = list(values)
         for start in range(0, len(listed), chunk):
             part = listed[start : start + chunk]
-            yield from self._db.execute(sql.format(", ".join("?" * len(part))), (*part, *after))
+            yield from self._db.execute(sql.format(", ".join("?" * len(part))), (*before, *part, *after))
 
     def resolve(self, ref: str) -> str | None:
         """The id an article reference names: an id, a unique id prefix of at

@@ -263,6 +263,27 @@ MIGRATIONS: list = [
     CREATE INDEX clusters_cluster ON clusters (cluster_id);
     CREATE INDEX clusters_added ON clusters (added);
     """,
+    # Saved searches (alerts/): what each watches, how far in the change
+    # log it has looked, and every article it has seen (reported, or
+    # matching already when it was added).
+    """
+    CREATE TABLE alerts (
+        name      TEXT PRIMARY KEY,
+        query     TEXT NOT NULL,
+        filters   TEXT NOT NULL DEFAULT '{}',
+        command   TEXT,
+        created   TEXT NOT NULL,
+        last_run  TEXT,
+        last_seq  INTEGER NOT NULL DEFAULT 0,
+        reported  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE alert_seen (
+        alert       TEXT NOT NULL,
+        article_id  TEXT NOT NULL,
+        reported    TEXT,  -- when (NULL: it matched before the alert, or is a copy of one reported)
+        PRIMARY KEY (alert, article_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

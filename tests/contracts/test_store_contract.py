@@ -115,6 +115,29 @@ def test_earlier_texts_and_what_changed_since(store):
     assert store.changed_since("2026-11-04T00:00:00+00:00") == [other.id]
 
 
+def test_alerts_keep_what_they_saw(store):
+    from newsarchive.store import Alert
+
+    watch = Alert("pier", "pier closure", {"source": "news.example"}, "notify-send", created="t1", last_seq=4)
+    store.add_alert(watch, seen=["a1", "a2"])
+    with pytest.raises(BadInput, match="alerts remove pier"):
+        store.add_alert(watch, seen=[])
+    store.add_alert(Alert("ferry", "ferry", {}, None, created="t1"), seen=[])
+    assert [a.name for a in store.alerts()] == ["ferry", "pier"]
+    assert store.alerts()[1] == watch
+    assert (
+        store.alert_seen("pier", ["a1", "a3", "a9"]) == {"a1"} and store.alert_seen("ferry", ["a1"]) == set()
+    )
+    store.alert_ran("pier", seq=9, now="t2", reported=["a3"], passed=["a4"])
+    (_, ran) = store.alerts()
+    assert (ran.last_seq, ran.last_run, ran.reported) == (9, "t2", 1)
+    assert store.alert_seen("pier", [f"a{n}" for n in range(1, 1200)]) == {"a1", "a2", "a3", "a4"}
+    store.alert_ran("pier", seq=7, now="t3", reported=[], passed=[])  # never goes back
+    assert store.alerts()[1].last_seq == 9
+    assert store.remove_alert("pier") and not store.remove_alert("pier")
+    assert [a.name for a in store.alerts()] == ["ferry"] and store.alert_seen("pier", ["a1"]) == set()
+
+
 def test_copy_bands_edges_and_clusters(store):
     from newsarchive.store import CopyEdge
 

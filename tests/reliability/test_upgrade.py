@@ -32,6 +32,18 @@ def test_an_index_from_before_the_engine_seam_is_searched_and_followed(tmp_path)
     assert na.json("doctor")["healthy"]
 
 
+def test_an_index_from_before_facets_searches_and_asks_for_a_reindex_to_count(tmp_path):
+    archive = tmp_path / "archive"
+    shutil.copytree(BEFORE_SEAMS, archive)
+    na = Cli(archive)
+    refused = na("search", "harbour", "--facets", "source,author", code=1)
+    assert "--facets" in refused.stderr and "newsarchive reindex" in refused.stderr
+    assert na.json("search", "harbour")["total"] >= 1  # searching goes on meanwhile
+    na("reindex")
+    counted = na.json("search", "harbour", "--facets", "source")
+    assert sum(n for _, n in counted["facets"]["source"]) == counted["total"] >= 1
+
+
 def test_an_index_from_before_versions_were_indexed_answers_and_says_so(tmp_path):
     archive = tmp_path / "archive"
     shutil.copytree(BEFORE_SEAMS, archive)

@@ -24,7 +24,7 @@ from newsarchive.index.api import PAST_FIELD, Batch, IndexState, Progress, with_
 from newsarchive.index.generations import begin, live, publish
 from newsarchive.index.state import read_state, write_state
 from newsarchive.index.tantivy import FORMAT
-from newsarchive.index.tantivy.schema import UNDATED, analyzers, build_schema, has_field, opened
+from newsarchive.index.tantivy.schema import UNDATED, analyzers, build_schema, has_facets, has_field, opened
 
 # Indexing memory: a catch-up beside a crawl keeps small; a rebuild may use more.
 LEAN_HEAP = 50_000_000
@@ -58,11 +58,13 @@ def apply(root: Path, store, batch: Batch) -> None:
     try:
         for article_id in [*batch.delete, *(article.id for article in batch.put)]:
             writer.delete_documents_by_term("id", article_id)
-        # An index built before earlier versions were indexed has no field
-        # for them (`reindex` adds it).
+        # An index built by an earlier release may lack a field added since
+        # (earlier versions' text, the facet columns): its documents go
+        # without it until `reindex` adds it.
         past = (batch.past or {}) if has_field(index.schema, PAST_FIELD) else {}
+        facets = has_facets(index.schema)
         for article in batch.put:
-            writer.add_document(document(article, past.get(article.id)))
+            writer.add_document(document(article, past.get(article.id), facets=facets))
         writer.commit()
     except BaseException:
         writer.rollback()
@@ -100,8 +102,9 @@ def rebuild(
     return done
 
 
-def document(article: Article, past: str | None = None) -> tantivy.Document:
-    """The index document for an article (and its earlier versions' text)."""
+def document(article: Article, past: str | None = None, *, facets: bool = True) -> tantivy.Document:
+    """The index document for an article (and its earlier versions' text;
+    `facets`: the facet columns too, which an older index lacks)."""
     doc = tantivy.Document()
     doc.add_text("id", article.id)
     doc.add_text("hash", article.content_hash[:16])
@@ -113,19 +116,22 @@ def document(article: Article, past: str | None = None) -> tantivy.Document:
         doc.add_text("past", past)
     for name in article.authors:
         doc.add_text("author", name)
-        doc.add_text("facet_author", name)
+        if facets:
+            doc.add_text("facet_author", name)
     for name in article.tags:
         doc.add_text("tag", name)
     if article.section:
         doc.add_text("section", article.section)
-        doc.add_text("facet_section", article.section)
+        if facets:
+            doc.add_text("facet_section", article.section)
     doc.add_text("source", article.source)
     if article.language:
         doc.add_text("language", article.language)
     local, instant = wall_clock(article.published), utc(article.published)
     if local is not None and instant is not None:
         doc.add_date("published", local)
-        doc.add_text("day", local.date().isoformat())
+        if facets:
+            doc.add_text("day", local.date().isoformat())
         seconds = int((instant - datetime(1970, 1, 1)).total_seconds())
         doc.add_integer("newest", seconds)
         doc.add_integer("oldest", -seconds)

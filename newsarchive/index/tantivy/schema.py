@@ -76,6 +76,12 @@ def has_field(schema: tantivy.Schema, name: str) -> bool:
     return True
 
 
+def has_facets(schema: tantivy.Schema) -> bool:
+    """Whether an index keeps the facet columns (one built before them
+    does not, and its source field is no column)."""
+    return has_field(schema, "facet_author")
+
+
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")

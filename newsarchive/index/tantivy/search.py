@@ -36,6 +36,7 @@ from newsarchive.index.api import (
     lead_snippet,
     ranked,
     stale,
+    without_facets,
 )
 from newsarchive.index.generations import live
 from newsarchive.index.state import read_state
@@ -47,6 +48,7 @@ from newsarchive.index.tantivy.schema import (
     STEMMED,
     WORD_PATTERN,
     analyzers,
+    has_facets,
     has_field,
     opened,
 )
@@ -339,6 +341,8 @@ def facets(root: Path, store, request: SearchRequest, fields) -> FacetCounts:
     if opened_index is None:
         return FacetCounts(0, {field: [] for field in fields})
     index, _ = opened_index
+    if not has_facets(index.schema):
+        raise without_facets(root)
     searcher = index.searcher()
     size = max(FACET_BUCKETS // max(len(fields), 1), 1)
     spec = {field: {"terms": {"field": FACET_INDEX_FIELDS[field], "size": size}} for field in fields}

@@ -19,9 +19,10 @@ from newsarchive.index.modules import ModuleEngine
 
 # Bump when the schema or an analyzer changes: an index with another format
 # is rebuilt from the store instead of being read wrongly. (3: the one-pass
-# analyzer; same terms, but the old pickled chain kept old indexes slow.
-# 4: the facet fields.)
-INDEX_FORMAT = 4
+# analyzer; same terms, but the old pickled chain kept old indexes slow.)
+# A field added since, as the facet fields, needs no bump: an index without
+# it is read and followed, and `reindex` adds it.
+INDEX_FORMAT = 3
 
 
 class WhooshEngine(ModuleEngine):

@@ -86,11 +86,14 @@ def apply(index_root: Path, store: Store, batch: Batch) -> None:
         try:
             for article_id in batch.delete:
                 writer.delete_by_term("id", article_id)
-            # An index built before earlier versions were indexed has no
-            # field for them (`reindex` adds it).
+            # An index built by an earlier release may lack a field added
+            # since (earlier versions' text, the facet values): its
+            # documents go without it until `reindex` adds it.
             past = (batch.past or {}) if PAST_FIELD in ix.schema else {}
+            names = set(ix.schema.names())
             for article in batch.put:
-                writer.update_document(**document(article, past.get(article.id)))
+                doc = document(article, past.get(article.id))
+                writer.update_document(**{name: value for name, value in doc.items() if name in names})
         except BaseException:
             writer.cancel()
             raise

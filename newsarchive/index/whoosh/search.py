@@ -39,6 +39,7 @@ from newsarchive.index.api import (
     lead_snippet,
     ranked,
     stale,
+    without_facets,
 )
 from newsarchive.index.generations import live
 from newsarchive.index.query import ALIASES, DEFAULT_FIELDS, check_text
@@ -217,6 +218,8 @@ def facets(index_root: Path, store: Store, request: SearchRequest, fields) -> Fa
             return FacetCounts(0, {field: [] for field in fields})
         schema = searcher.schema
         query = _query(request, schema)
+        if any(FACET_INDEX_FIELDS[field] not in schema for field in fields):
+            raise without_facets(index_root)
         allowed = _allowed(searcher, request, schema)
         if allowed is not None and not allowed:
             return FacetCounts(0, {field: [] for field in fields})
