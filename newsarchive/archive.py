@@ -157,10 +157,7 @@ class Archive:
         # leaves it every core (Whoosh's indexing needs its share of one).
         light = engine_class(self.engine_name).light_indexing
         follower = IndexFollower(self, LIGHT_PAGES_PACE if light else PAGES_PACE, purpose=purpose)
-        intake = Intake(
-            store, captures, sites, follower=follower, workers=procs.cores() if light else None,
-            copies=self.config.copies,
-        )  # fmt: skip
+        intake = Intake(store, captures, sites, follower=follower, workers=procs.cores() if light else None)
         outcomes = []
         try:
             for outcome in intake.ingest(pages):
@@ -196,7 +193,7 @@ class Archive:
             sites = self.sites(store)
             # What the stored articles already teach; applied by re-reading below.
             sites.learn([source] if source else store.sources(), now=now_iso(), clean_stored=False)
-            intake = Intake(store, None, sites, versions=False, copies=self.config.copies)
+            intake = Intake(store, None, sites, versions=False)
             total = store.count(source=source)
             counts: Counter = Counter()
             for done, article in enumerate(store.iter_articles(source=source), start=1):
@@ -547,14 +544,25 @@ class Archive:
             raise NotFound(f"article {stored.article.id} has versions 1 to {len(found)}, not {number}")
         return chosen
 
+    @property
+    def before_indexing(self) -> Callable[[Store], object] | None:
+        """What runs before each index catch-up: linking the articles
+        stored since to their copies (copies/link.py), unless turned off."""
+        if not self.config.copies:
+            return None
+        from newsarchive.copies.link import link_pending
+
+        return link_pending
+
     def catch_up(self, store: Store) -> str | None:
         """Bring the index up to the store, waiting for the writer lock as
         long as configured: why it could not, or None."""
         from newsarchive.index.follow import catch_up_locked
 
         busy = catch_up_locked(
-            self.engine(store), store, self.lock_path, wait=self.config.lock_timeout, purpose="indexing"
-        )
+            self.engine(store), store, self.lock_path, wait=self.config.lock_timeout, purpose="indexing",
+            before=self.before_indexing,
+        )  # fmt: skip
         if busy is None:
             return None
         return f"{busy}. The next command that writes, or `newsarchive reindex`, will index them"
@@ -570,6 +578,8 @@ class Archive:
             if progress:
                 progress(0, total)
             with self.writer_lock("rebuilding the index"):
+                if self.before_indexing is not None:
+                    self.before_indexing(store)
                 return engine.rebuild(progress, workers=engine.parallel_workers(total))
 
     def stats(self) -> dict:

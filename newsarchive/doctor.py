@@ -190,7 +190,7 @@ def _index(archive: Archive, store: Store, report: Report, repair: bool) -> None
     if repair:
         try:
             with archive.writer_lock("repairing the index"):
-                catch_up(engine, store)
+                catch_up(engine, store, before=archive.before_indexing)
                 if index_disagreements(engine, store):
                     engine.rebuild()
             finding.repaired = not index_disagreements(engine, store)

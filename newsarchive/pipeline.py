@@ -87,11 +87,9 @@ class Intake:
         versions: bool = True,
         follower=None,
         workers: int | None = None,
-        copies: bool = True,
     ):
         self.store, self.captures, self.sites = store, captures, sites
         self.versions = versions
-        self.copies = copies  # link each new or changed text to its copies (copies/link.py)
         self.follower = follower
         self.workers = workers  # extraction processes for `ingest`; None: one per core but one
         self.touched: set[str] = set()
@@ -158,19 +156,15 @@ class Intake:
         result = self.store.put(
             article, now=now, capture=self._capture(page, article, now), keep_revision=self.versions
         )
-        self._stored(result.status, article)
+        self._stored(result.status)
         version = "same" if result.status == "unchanged" else None
         return Outcome(
             page.name, result.status, article.id, article.title, access=article.access, version=version
         )
 
-    def _stored(self, status: str, article: Article | None = None) -> None:
+    def _stored(self, status: str) -> None:
         if status == "unchanged":
             return
-        if self.copies and article is not None:
-            from newsarchive.copies.link import link_copies
-
-            link_copies(self.store, article)
         if self.follower is not None:
             self.follower.stored()
 
@@ -178,7 +172,7 @@ class Intake:
         """A new reading of a stored article whose text differs: noise, a
         new version, a revert, a live blog's new entries, or a degraded
         fetch (versions/classify.py says which)."""
-        from newsarchive.versions.classify import CHANGED, classify, judge
+        from newsarchive.versions.classify import classify, judge
         from newsarchive.versions.noise import reading
 
         old, new = (
@@ -217,7 +211,7 @@ class Intake:
             self.store.note_version(
                 article.id, now=now, note=note, version=verdict.version, reason=reason, capture=capture
             )
-        self._stored(status, article if verdict.kind in CHANGED else None)
+        self._stored(status)
         return Outcome(
             page.name, status, article.id, article.title, access=article.access, version=verdict.kind,
             message=verdict.reason or None,

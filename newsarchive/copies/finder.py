@@ -3,8 +3,8 @@
 `match` verifies candidates on their texts; `Clusters` keeps which
 article is in which cluster (union-find, the earliest article its
 representative). `MemoryCopies` does the whole job in memory, for the
-bench and for tests; the store does the same with its own tables (the
-signatures, band keys and clusters live there, so any process can look).
+bench and for tests; link.py does it through the store (where the
+fingerprints, edges and clusters live, so any process can look).
 """
 
 from __future__ import annotations

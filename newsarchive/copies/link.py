@@ -1,14 +1,25 @@
-"""An article stored: find its copies among those stored before it, and
-keep them, through the store's CopyIndex role."""
+"""Stored articles linked to their copies, following the store's change
+log as the index does: `link_pending` takes every article changed since
+linking last ran, a batch per transaction, and keeps how far it got in the
+store. It runs just before each index catch-up, in the process that does
+that (beside the one storing pages), so storing never waits for it; an
+archive from before copies were linked is linked on its first catch-up.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from newsarchive.article import Article
-from newsarchive.copies.finder import WINDOW_DAYS, match
-from newsarchive.copies.signatures import fingerprint
+from newsarchive.copies.finder import match
+from newsarchive.copies.signatures import Fingerprint, fingerprint
+from newsarchive.copies.window import PrintWindow
 from newsarchive.dates import utc
+
+# Articles linked per transaction: one commit's cost spread over them; the
+# writes alone take the store's write lock (a few ms).
+LINK_BATCH = 100
 
 
 def day_of(article: Article) -> int:
@@ -20,17 +31,76 @@ def day_of(article: Article) -> int:
     return date.today().toordinal()
 
 
-def link_copies(store, article: Article) -> str:
-    """Record the article's copies; its cluster's id."""
+class Linked(NamedTuple):
+    """What to record of an article: its fingerprint and verified copies."""
+
+    article_id: str
+    day: int
+    printed: Fingerprint
+    edges: list
+
+
+def copies_of(store, article: Article, window: PrintWindow, printed: Fingerprint | None = None) -> Linked:
+    """The article's verified copies among the prints of the days around
+    it, which then hold its own (so the next article can find it); reads
+    only, so the store's write lock is not held meanwhile."""
     from newsarchive.store import CopyEdge
 
     day = day_of(article)
-    bands, body = fingerprint(article.text)
+    printed = printed or fingerprint(article.text)
     edges: list[CopyEdge] = []
-    if bands:
-        candidates = [c for c in store.copy_candidates(bands, body, day, WINDOW_DAYS) if c != article.id]
+    if printed.bands:
+        candidates = sorted(window.candidates(store, day, printed.bands, printed.body) - {article.id})
         if candidates:
             texts = store.get_many(candidates)
             found = match(article.text, ((c, texts[c].text) for c in candidates if c in texts))
             edges = [CopyEdge(article.id, e.other, e.relation.label, e.relation.containment) for e in found]
-    return store.record_copies(article.id, day=day, bands=bands, body=body, edges=edges)
+    window.put(article.id, day, printed.bands, printed.body)
+    return Linked(article.id, day, printed, edges)
+
+
+def record(store, linked: Linked) -> str:
+    """Keep what `copies_of` found; the article's cluster id."""
+    bands, body = linked.printed
+    return store.record_copies(linked.article_id, day=linked.day, bands=bands, body=body, edges=linked.edges)
+
+
+def link_copies(store, article: Article) -> str:
+    """Find and record one article's copies; its cluster's id."""
+    return record(store, copies_of(store, article, PrintWindow(store)))
+
+
+# The window each store (by id) was linked with in this process: a worker
+# that links after every few stored articles keeps the days it read.
+_windows: dict[str, PrintWindow] = {}
+
+
+def link_pending(store) -> int:
+    """Link every article changed since the last call; how many were
+    (re)linked. An article whose body and day are as recorded (a new
+    headline, say) keeps its links; a deleted one lost them already. A
+    batch is worked out first and then recorded in one short transaction:
+    the process storing pages beside it waits for a few writes, never for
+    the work."""
+    window = _windows.get(store.store_id)
+    if window is None:
+        window = _windows[store.store_id] = PrintWindow(store)
+    window.refresh(store)
+    linked = 0
+    while changes := store.changes_since(store.copies_seq(), limit=LINK_BATCH):
+        ids = [change.article_id for change in changes]
+        articles = store.get_many(ids)
+        known = store.linked(ids)
+        found = []
+        for article_id in ids:
+            article = articles.get(article_id)
+            if article is None:
+                continue
+            printed = fingerprint(article.text)
+            if known.get(article_id) != (day_of(article), printed.body):
+                found.append(copies_of(store, article, window, printed))
+        with store.linking(changes[-1].seq):
+            for each in found:
+                record(store, each)
+        linked += len(found)
+    return linked

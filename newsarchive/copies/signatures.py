@@ -55,7 +55,12 @@ def words(text: str) -> list[str]:
 def _shingles(found: list[str]) -> set[str]:
     if len(found) < SHINGLE:
         return {" ".join(found)} if found else set()
-    return {" ".join(found[i : i + SHINGLE]) for i in range(len(found) - SHINGLE + 1)}
+    return set(_runs(found))
+
+
+def _runs(found: list[str]):
+    """Each run of SHINGLE words, joined (zip is twice as quick as slicing)."""
+    return map(" ".join, zip(*(found[i:] for i in range(SHINGLE)), strict=False))
 
 
 class Profile(NamedTuple):
@@ -93,7 +98,7 @@ def _digest(found: list[str]) -> list[int] | None:
     from rensa import RMinHash
 
     sketch = RMinHash(PERMUTATIONS, SEED)
-    sketch.update([" ".join(found[i : i + SHINGLE]) for i in range(len(found) - SHINGLE + 1)])
+    sketch.update(list(_runs(found)))
     return list(sketch.digest())
 
 

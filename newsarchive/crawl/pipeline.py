@@ -57,8 +57,7 @@ class ArchivePipeline(CrawlComponent):
         if self._intake is None:
             context = self.context
             follower = IndexFollower(context.archive, CRAWL_PACE, purpose="indexing a crawl")
-            copies = context.archive.config.copies
-            self._intake = Intake(context.store, None, context.sites, follower=follower, copies=copies)
+            self._intake = Intake(context.store, None, context.sites, follower=follower)
         return self._intake
 
     async def process_item(self, item):

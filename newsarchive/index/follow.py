@@ -12,10 +12,12 @@ while pages are stored, catch-ups run in a worker process of their own
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newsarchive import procs
 from newsarchive.errors import IndexUnavailable
@@ -30,13 +32,25 @@ CATCH_UP_BATCH = 1000
 BULK_FROM = 5 * CATCH_UP_BATCH
 
 
-def catch_up(engine: SearchEngine, store, progress: Progress | None = None) -> int:
+# Called with the store before a catch-up reads the change log (the archive
+# links copies with it, copies/link.py): what the index takes next can rely
+# on it. A module-level function, so a worker process can be handed it.
+Before = Callable[[Any], object]
+
+
+def catch_up(
+    engine: SearchEngine, store, progress: Progress | None = None, *, before: Before | None = None
+) -> int:
     """Apply the store's changes since the index's last. A missing index is
     first made live empty, so searches answer (with what is indexed so far)
     from then on; a large backlog is then built aside in bulk, and an index
     of another format, engine or store is rebuilt aside while it keeps
     answering. Returns the number of articles indexed or removed. Call
-    with the archive's writer lock held."""
+    with the archive's writer lock held. `before` runs again before each
+    batch: a catch-up that chases a long stream of stored pages keeps it
+    following too."""
+    if before is not None:
+        before(store)
     state = engine.state()
     if state is None:
         engine.create_empty()
@@ -55,6 +69,8 @@ def catch_up(engine: SearchEngine, store, progress: Progress | None = None) -> i
     total = store.last_seq() - seq
     caught = 0
     while changes := store.changes_since(seq, limit=CATCH_UP_BATCH):
+        if before is not None and caught:
+            before(store)
         # An article changed twice in one batch is applied once: the store
         # holds only its latest version anyway.
         ids = list(dict.fromkeys(change.article_id for change in changes))
@@ -71,7 +87,9 @@ def catch_up(engine: SearchEngine, store, progress: Progress | None = None) -> i
     return applied + caught
 
 
-def catch_up_locked(engine: SearchEngine, store, lock_path: Path, *, wait: float, purpose: str) -> str | None:
+def catch_up_locked(
+    engine: SearchEngine, store, lock_path: Path, *, wait: float, purpose: str, before: Before | None = None
+) -> str | None:
     """`catch_up` under the archive's writer lock, waiting `wait` seconds
     for it; the reason it could not run (the lock's holder), or None."""
     from newsarchive.errors import ArchiveBusy
@@ -79,7 +97,7 @@ def catch_up_locked(engine: SearchEngine, store, lock_path: Path, *, wait: float
 
     try:
         with WriterLock(lock_path, timeout=wait, purpose=purpose):
-            catch_up(engine, store)
+            catch_up(engine, store, before=before)
     except ArchiveBusy as busy:
         return str(busy)
     return None
@@ -110,28 +128,31 @@ PAGES_PACE = Pace(every=100)
 LIGHT_PAGES_PACE = Pace(every=500)
 
 
-def indexing_worker(store_url: str, engine: str) -> Executor:
+def indexing_worker(store_url: str, engine: str, before: Before | None = None) -> Executor:
     """One worker for `index_archive` calls, one at a time. Its fork server
-    imports once what they need: this engine's writer and this store's
-    backend (never another engine's library)."""
+    imports once what they need: this engine's writer, this store's
+    backend (never another engine's library) and `before`'s module."""
     from newsarchive.index import engine_class
     from newsarchive.store import backend
 
     writer = engine_class(engine)
     preload = [getattr(writer, "BUILD", writer.__module__), backend(store_url).__module__]
+    if before is not None:
+        preload.append(before.__module__)
     return procs.pool(1, preload, name="index")
 
 
 def index_archive(
-    store_url: str, lock_path: Path, index_dir: Path, engine: str, wait: float, purpose: str
-) -> str | None:
+    store_url: str, lock_path: Path, index_dir: Path, engine: str, wait: float, purpose: str,
+    before: Before | None = None,
+) -> str | None:  # fmt: skip
     """`catch_up_locked` in a worker, with a store connection of its own."""
     from newsarchive.index import open_engine
     from newsarchive.store import open_store
 
     with open_store(store_url) as store:
         return catch_up_locked(
-            open_engine(engine, index_dir, store), store, lock_path, wait=wait, purpose=purpose
+            open_engine(engine, index_dir, store), store, lock_path, wait=wait, purpose=purpose, before=before
         )
 
 
@@ -144,6 +165,7 @@ class IndexFollower:
 
     def __init__(self, archive, pace: Pace, *, purpose: str):
         self._paths = (archive.store_url, archive.lock_path, archive.index_dir, archive.engine_name)
+        self._before = archive.before_indexing
         self._purpose = purpose
         self._every, self._interval, self._wait = pace.every, pace.interval, pace.wait
         self._worker: Executor | None = None
@@ -164,8 +186,8 @@ class IndexFollower:
         """A catch-up now (after the one under way), waiting `wait` seconds
         for the writer lock: the reason it could not run, or None."""
         if self._worker is None:
-            self._worker = indexing_worker(self._paths[0], self._paths[3])
-        return self._worker.submit(index_archive, *self._paths, wait, self._purpose)
+            self._worker = indexing_worker(self._paths[0], self._paths[3], self._before)
+        return self._worker.submit(index_archive, *self._paths, wait, self._purpose, self._before)
 
     def settle(self) -> None:
         """Wait for the catch-up under way; its failure is left to the next."""

@@ -12,6 +12,7 @@ never its driver's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import NamedTuple, Protocol
 
 from newsarchive.article import Article
@@ -256,6 +257,18 @@ class CopyEdge(NamedTuple):
     containment: float
 
 
+class CopyPrint(NamedTuple):
+    """What linking kept of an article to find its copies by: its day,
+    signature band keys and body key, and when it was recorded (a stamp
+    that grows with every record)."""
+
+    article_id: str
+    day: int
+    stamp: int
+    bands: list[int]
+    body: str
+
+
 class Cluster(NamedTuple):
     """A story's copies: named by its earliest article, members oldest
     first, and the sources that ran it (each once, in that order)."""
@@ -266,23 +279,41 @@ class Cluster(NamedTuple):
 
 
 class CopyIndex(Protocol):
-    """Copies of a story (copies/): signature bands, verified edges and
-    clusters, named by their earliest article."""
+    """Copies of a story (copies/): each article's fingerprint, verified
+    edges and clusters, named by their earliest article."""
 
-    def copy_candidates(self, bands: list[int], body: str, day: int, window: int) -> list[str]:
-        """Articles within `window` days of `day` that share a band or the body."""
+    def copy_prints(self, *, days: tuple[int, int] | None = None, after: int = 0) -> list[CopyPrint]:
+        """The fingerprints recorded after stamp `after`, of articles
+        whose day is within `days` (first, last) when given."""
+        ...
+
+    def copy_stamp(self) -> int:
+        """The last record's stamp (0: none yet)."""
         ...
 
     def record_copies(
         self, article_id: str, *, day: int, bands: list[int], body: str, edges: list[CopyEdge]
     ) -> str:
-        """Keep an article's bands and its verified copies (replacing what
-        was kept for it before) and put it in one cluster with them; the
-        cluster's id."""
+        """Keep an article's fingerprint and its verified copies (replacing
+        what was kept for it before) and put it in one cluster with them;
+        the cluster's id."""
         ...
 
     def copy_edges(self, article_id: str) -> list[CopyEdge]:
         """The verified copies an article is in, either side."""
+        ...
+
+    def copies_seq(self) -> int:
+        """How far in the change log linking has gone (0: not begun)."""
+        ...
+
+    def linking(self, upto: int) -> AbstractContextManager[None]:
+        """A batch of `record_copies` in one transaction, which also moves
+        `copies_seq` to `upto`: all of it is kept, or none."""
+        ...
+
+    def linked(self, article_ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """The (day, body key) each linked article was recorded with."""
         ...
 
     def clusters_of(self, article_ids: Iterable[str]) -> dict[str, Cluster]:

@@ -13,6 +13,7 @@ The roles it plays are in store/api.py; its schema in sqlite_schema.py.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -40,6 +41,7 @@ from newsarchive.store.api import (
     Change,
     Cluster,
     CopyEdge,
+    CopyPrint,
     PutResult,
     Queued,
     Recheck,
@@ -364,15 +366,19 @@ class SQLiteStore:
 
     # -- copies ----------------------------------------------------------------
 
-    def copy_candidates(self, bands: list[int], body: str, day: int, window: int) -> list[str]:
-        low, high = day - window, day + window
-        sql = "SELECT article_id FROM copy_bands WHERE band IN ({}) AND day BETWEEN ? AND ?"
-        found = {row[0] for row in self._rows_in(sql, bands, chunk=250, after=(low, high))}
-        rows = self._db.execute(
-            "SELECT article_id FROM copy_bodies WHERE body = ? AND day BETWEEN ? AND ?", (body, low, high)
-        )
-        found.update(row[0] for row in rows)
-        return sorted(found)
+    def copy_prints(self, *, days: tuple[int, int] | None = None, after: int = 0) -> list[CopyPrint]:
+        sql = "SELECT article_id, day, stamp, bands, body FROM clusters WHERE stamp > ?"
+        values: tuple = (after,)
+        if days is not None:
+            sql += " AND day BETWEEN ? AND ?"
+            values += days
+        return [
+            CopyPrint(row[0], row[1], row[2], json.loads(row[3]), row[4])
+            for row in self._db.execute(sql, values)
+        ]
+
+    def copy_stamp(self) -> int:
+        return self._db.execute("SELECT coalesce(max(stamp), 0) FROM clusters").fetchone()[0]
 
     def record_copies(
         self, article_id: str, *, day: int, bands: list[int], body: str, edges: list[CopyEdge]
@@ -380,33 +386,25 @@ class SQLiteStore:
         db = self._db
         with self._transaction():
             row = db.execute("SELECT cluster_id FROM clusters WHERE article_id = ?", (article_id,)).fetchone()
-            if row is not None:  # recorded before: what was kept for it goes
-                self._forget_copy_keys(article_id)
+            if row is not None:  # recorded before: its earlier copies go
                 db.execute("DELETE FROM copy_edges WHERE article_id = ?", (article_id,))
-            db.executemany(
-                "INSERT OR IGNORE INTO copy_bands (band, day, article_id) VALUES (?, ?, ?)",
-                [(band, day, article_id) for band in bands],
-            )
-            db.execute(
-                "INSERT OR IGNORE INTO copy_bodies (body, day, article_id) VALUES (?, ?, ?)",
-                (body, day, article_id),
-            )
             edges = [e for e in edges if e.other_id != article_id]
             db.executemany(
                 "INSERT OR REPLACE INTO copy_edges (article_id, other_id, relation, containment) VALUES (?, ?, ?, ?)",
                 [(article_id, e.other_id, e.relation, e.containment) for e in edges],
             )
+            stamp = "(SELECT coalesce(max(stamp), 0) + 1 FROM clusters)"
             if row is None:
                 db.execute(
-                    "INSERT INTO clusters (article_id, cluster_id, day, added, bands, body) VALUES"
-                    " (?, ?, ?, (SELECT coalesce(max(added), 0) + 1 FROM clusters), ?, ?)",
+                    "INSERT INTO clusters (article_id, cluster_id, day, added, bands, body, stamp) VALUES"
+                    f" (?, ?, ?, (SELECT coalesce(max(added), 0) + 1 FROM clusters), ?, ?, {stamp})",
                     (article_id, article_id, day, json.dumps(bands), body),
                 )
                 if not edges:  # a story of its own (so far): its own cluster
                     return article_id
             else:
                 db.execute(
-                    "UPDATE clusters SET day = ?, bands = ?, body = ? WHERE article_id = ?",
+                    f"UPDATE clusters SET day = ?, bands = ?, body = ?, stamp = {stamp} WHERE article_id = ?",
                     (day, json.dumps(bands), body, article_id),
                 )
             ids = [article_id, *(e.other_id for e in edges)]
@@ -428,21 +426,23 @@ class SQLiteStore:
                 )
             return first
 
-    def _forget_copy_keys(self, article_id: str) -> None:
-        """Remove an article's band and body keys (the clusters row says which)."""
-        row = self._db.execute(
-            "SELECT day, bands, body FROM clusters WHERE article_id = ?", (article_id,)
-        ).fetchone()
-        if row is None:
-            return
-        self._db.executemany(
-            "DELETE FROM copy_bands WHERE band = ? AND day = ? AND article_id = ?",
-            [(band, row["day"], article_id) for band in json.loads(row["bands"])],
-        )
-        self._db.execute(
-            "DELETE FROM copy_bodies WHERE body = ? AND day = ? AND article_id = ?",
-            (row["body"], row["day"], article_id),
-        )
+    def copies_seq(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'copies_seq'").fetchone()
+        return int(row[0]) if row else 0
+
+    @contextlib.contextmanager
+    def linking(self, upto: int) -> Iterator[None]:
+        with self._transaction():
+            yield
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('copies_seq', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(upto),),
+            )
+
+    def linked(self, article_ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        sql = "SELECT article_id, day, body FROM clusters WHERE article_id IN ({})"
+        return {row[0]: (row[1], row[2]) for row in self._rows_in(sql, article_ids)}
 
     def copy_edges(self, article_id: str) -> list[CopyEdge]:
         rows = self._db.execute(
@@ -551,7 +551,6 @@ class SQLiteStore:
             if old is None:
                 return False
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-            self._forget_copy_keys(article_id)
             for table in ("versions", "version_notes", "rechecks", "clusters"):
                 self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             self._db.execute(
@@ -1102,16 +1101,22 @@ class _Transaction:
 
     IMMEDIATE takes the write lock at the start, so two writers queue on the
     busy timeout instead of failing halfway with "database is locked".
+    Inside another (a batch of writes, as `linking`), it joins that one:
+    the outermost commits or rolls back.
     """
 
     def __init__(self, db: sqlite3.Connection):
         self._db = db
+        self._outer = False
 
     def __enter__(self):
-        self._db.execute("BEGIN IMMEDIATE")
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._outer = True
 
     def __exit__(self, exc_type, exc, tb):
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self._outer:
+            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 def _canonical(url: str) -> str:

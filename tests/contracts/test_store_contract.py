@@ -115,6 +115,21 @@ def test_earlier_texts_and_what_changed_since(store):
     assert store.changed_since("2026-11-04T00:00:00+00:00") == [other.id]
 
 
+def test_linking_is_all_or_nothing_and_moves_the_cursor(store):
+    first, second = make_article(1), make_article(2)
+    for article in (first, second):
+        store.put(article, now="t")
+    assert store.copies_seq() == 0 and store.linked([first.id]) == {}
+    with store.linking(upto=1):
+        store.record_copies(first.id, day=100, bands=[1, 2], body="b1", edges=[])
+    assert store.copies_seq() == 1 and store.linked([first.id, second.id]) == {first.id: (100, "b1")}
+    with pytest.raises(RuntimeError), store.linking(upto=2):
+        store.record_copies(second.id, day=100, bands=[2], body="b2", edges=[])
+        raise RuntimeError("killed half way")
+    assert store.copies_seq() == 1 and store.linked([second.id]) == {}
+    assert [p.article_id for p in store.copy_prints()] == [first.id]
+
+
 def test_alerts_keep_what_they_saw(store):
     from newsarchive.store import Alert
 
@@ -138,16 +153,17 @@ def test_alerts_keep_what_they_saw(store):
     assert [a.name for a in store.alerts()] == ["ferry"] and store.alert_seen("pier", ["a1"]) == set()
 
 
-def test_copy_bands_edges_and_clusters(store):
-    from newsarchive.store import CopyEdge
+def test_copy_prints_edges_and_clusters(store):
+    from newsarchive.store import CopyEdge, CopyPrint
 
     first, copy, later, other = (make_article(n, source=f"site{n % 2}.example") for n in range(1, 5))
     for article in (first, copy, later, other):
         store.put(article, now="t")
+    assert store.copy_stamp() == 0
     assert store.record_copies(first.id, day=100, bands=[1, 2, 3], body="b1", edges=[]) == first.id
-    assert store.copy_candidates([3, 9], "zz", 101, 3) == [first.id]
-    assert store.copy_candidates([3], "zz", 110, 3) == []  # outside the window
-    assert store.copy_candidates([9], "b1", 99, 3) == [first.id]  # the same body
+    stamp = store.copy_stamp()
+    assert store.copy_prints() == [CopyPrint(first.id, 100, stamp, [1, 2, 3], "b1")]
+    assert store.copy_prints(days=(101, 110)) == [] and store.copy_prints(after=stamp) == []
     edge = CopyEdge(copy.id, first.id, "trimmed", 0.97)
     assert store.record_copies(copy.id, day=100, bands=[3, 4], body="b2", edges=[edge]) == first.id
     # A later article that copies the copy joins the same cluster, named by the earliest.
@@ -162,9 +178,12 @@ def test_copy_bands_edges_and_clusters(store):
     assert clusters[later.id] == (first.id, [first.id, copy.id, later.id], ["site1.example", "site0.example"])
     assert clusters[other.id] == (other.id, [other.id], [other.source])
     assert set(store.copy_edges(copy.id)) == {edge, CopyEdge(later.id, copy.id, "near", 0.95)}
-    # Recorded again (its text changed): what was kept for it is replaced.
+    # Recorded again (its text changed): what was kept for it is replaced,
+    # with a later stamp (other linkers read what changed since they looked).
+    before = store.copy_stamp()
     store.record_copies(later.id, day=101, bands=[8], body="b3", edges=[])
-    assert store.copy_candidates([4], "zz", 101, 3) == [copy.id]
+    assert [(p.article_id, p.bands) for p in store.copy_prints(after=before)] == [(later.id, [8])]
+    assert store.copy_edges(later.id) == []
     store.delete(copy.id, now="t")
     assert store.copy_edges(copy.id) == [] and store.clusters_of([copy.id]) == {}
 

@@ -120,3 +120,64 @@ def test_copies_command_lists_where_a_story_ran(na):
     assert (only["url"], only["relation"], only["containment"]) == (copy_url, "identical", 1.0)
     assert na.json("copies", article_pages()[1].url)["copies"] == []
     assert "identical" in na("copies", copy_url).stdout
+
+
+def test_linking_follows_the_change_log(tmp_path):
+    """Linking takes what changed since it last ran, a batch per
+    transaction: a new copy, a body edit, and not a headline edit."""
+    from newsarchive.article import Article
+    from newsarchive.copies.link import link_pending
+    from newsarchive.store import open_store
+
+    def article(n: int, paragraphs, title: str = "Pier closes") -> Article:
+        url = f"https://site{n}.example/pier"
+        return Article(url=url, canonical_url=url, source=f"site{n}.example", title=title,
+                       text=text(paragraphs), published="2026-03-01T09:00:00+00:00")  # fmt: skip
+
+    with open_store(tmp_path / "store.sqlite3") as store:
+        first, other = article(1, STORY), article(2, OTHER * 2)
+        store.put(first, now="t1")
+        store.put(other, now="t1")
+        assert link_pending(store) == 2 and link_pending(store) == 0
+        store.put(article(3, STORY[:3]), now="t2")
+        assert link_pending(store) == 1
+        assert store.clusters_of([first.id])[first.id].members == [first.id, article(3, STORY[:3]).id]
+        store.put(first.replace(title="Pier to close in March"), now="t3")
+        assert link_pending(store) == 0  # the same body: its links stand
+        store.put(other.replace(text=text(STORY)), now="t4")  # now it runs the story too
+        assert link_pending(store) == 1
+        assert len(store.clusters_of([first.id])[first.id].members) == 3
+        assert store.copies_seq() == store.last_seq()
+
+
+def test_the_window_reads_days_as_needed_lets_them_go_and_sees_others_records(tmp_path):
+    from samples import make_article
+
+    from newsarchive.copies.window import PrintWindow
+    from newsarchive.store import open_store
+
+    path = tmp_path / "store.sqlite3"
+    with open_store(path) as store, open_store(path) as other:
+        for day in range(0, 40):
+            article = make_article(day)
+            store.put(article, now="t")
+            store.record_copies(article.id, day=day, bands=[day, 1000], body=f"b{day}", edges=[])
+        ids = {day: make_article(day).id for day in range(40)}
+        window = PrintWindow(store, window_days=3, most_prints=9)
+        assert window.candidates(store, 10, [1000], "zz") == {ids[d] for d in range(7, 14)}
+        assert window.candidates(store, 10, [12], "zz") == {ids[12]}
+        assert window.candidates(store, 10, [99], "b9") == {ids[9]}  # the same body
+        assert window.candidates(store, 30, [1000], "zz") == {ids[d] for d in range(27, 34)}
+        assert len(window._prints) <= 9  # days far from those linked were let go
+        assert window.candidates(store, 10, [1000], "zz") == {ids[d] for d in range(7, 14)}
+        # Another process records: seen once the window refreshes.
+        late = make_article(77)
+        other.put(late, now="t")
+        other.record_copies(late.id, day=11, bands=[555], body="b77", edges=[])
+        other.record_copies(ids[12], day=12, bands=[556], body="b12", edges=[])  # its text changed
+        assert window.candidates(store, 10, [555], "zz") == set()
+        window.refresh(store)
+        assert window.candidates(store, 10, [555], "zz") == {late.id}
+        assert window.candidates(store, 10, [12], "zz") == set() and window.candidates(
+            store, 10, [556], "zz"
+        ) == {ids[12]}

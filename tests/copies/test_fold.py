@@ -206,3 +206,18 @@ def test_a_facet_that_does_not_exist_is_refused_with_the_choices(syndicated):
     na, _ = syndicated
     result = na("search", "harbour", "--facets", "colour", code=2)
     assert "source, author, section, month" in result.stderr
+
+
+def test_an_archive_stored_without_linking_is_linked_by_its_next_catch_up(na, monkeypatch):
+    from newsarchive.demo.site import article_pages
+
+    monkeypatch.setenv("NEWSARCHIVE_COPIES", "off")
+    page = article_pages()[0]
+    na("add", "-", "--url", page.url, input=page.html)
+    url, html = copied_page(page, "courier.example", "The Courier")
+    na("add", "-", "--url", url, input=html)
+    assert len(na.json("search", "bridge")["results"]) == 2  # nothing linked: two stories
+    monkeypatch.setenv("NEWSARCHIVE_COPIES", "on")
+    na("reindex")
+    (story,) = na.json("search", "bridge")["results"]
+    assert story["cluster"]["size"] == 2

@@ -140,7 +140,7 @@ def test_revisions_of_an_older_store_become_versions(tmp_path):
     db = sqlite3.connect(path)
     db.executescript(
         "DROP TABLE versions; DROP TABLE version_notes; DROP TABLE rechecks;"
-        "DROP TABLE copy_bands; DROP TABLE copy_bodies; DROP TABLE copy_edges; DROP TABLE clusters;"
+        "DROP TABLE copy_edges; DROP TABLE clusters;"
         "DROP TABLE alerts; DROP TABLE alert_seen;"
         "CREATE TABLE revisions (article_id TEXT NOT NULL, seq INTEGER NOT NULL, content_hash TEXT NOT NULL,"
         " title TEXT NOT NULL, subtitle TEXT, text TEXT NOT NULL, fetched TEXT, replaced TEXT NOT NULL,"
