@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from newsarchive.index.api import SearchPage, SearchRequest
 
-# Hits asked for at first: the page's stories times this, plus a margin.
-OVERFETCH = 2
+# Hits asked for at first beyond the page's stories (each costs a snippet).
+OVERFETCH = 10
 # Up to this many matches, the stories among them are counted (their ids
 # and clusters are read); past it a page says how many matches there are.
 STORIES_COUNTED = 2_000
@@ -23,14 +23,13 @@ def folded_search(engine, store, request: SearchRequest) -> SearchPage:
     """One page of stories for the request (offset and limit count
     stories), each hit's cluster in `clusters`."""
     want = request.offset + request.limit
-    fetch = want * OVERFETCH + 10
+    fetch = want + max(OVERFETCH, want // 2)
     while True:
         page = engine.search(request._replace(offset=0, limit=fetch))
-        clusters = store.clusters_of(hit.article.id for hit in page.hits)
+        named = store.cluster_ids(hit.article.id for hit in page.hits)
         stories, seen = [], set()
         for hit in page.hits:
-            cluster = clusters.get(hit.article.id)
-            key = cluster.id if cluster is not None else hit.article.id
+            key = named.get(hit.article.id, hit.article.id)
             if key not in seen:
                 seen.add(key)
                 stories.append(hit)
@@ -40,17 +39,13 @@ def folded_search(engine, store, request: SearchRequest) -> SearchPage:
         fetch = min(fetch * 4, page.total)
     shown = stories[request.offset : want]
     counted = len(stories) if exhausted else _stories(engine, store, request, page.total)
-    return page._replace(
-        request=request,
-        hits=shown,
-        clusters={hit.article.id: clusters[hit.article.id] for hit in shown if hit.article.id in clusters},
-        stories=counted,
-    )
+    clusters = store.clusters_of(hit.article.id for hit in shown)
+    return page._replace(request=request, hits=shown, clusters=clusters, stories=counted)
 
 
 def _stories(engine, store, request: SearchRequest, total: int) -> int | None:
     if total > STORIES_COUNTED:
         return None
     ids = engine.matching_ids(request)
-    clusters = store.clusters_of(ids)
-    return len({clusters[i].id if i in clusters else i for i in ids})
+    named = store.cluster_ids(ids)
+    return len({named.get(i, i) for i in ids})

@@ -73,11 +73,10 @@ class SearchPage(NamedTuple):
     # False: all versions were asked for, but the index was built before it
     # held earlier versions (a rebuild adds them).
     earlier_indexed: bool = True
-    # With copies folded: each shown hit's cluster (id -> store.Cluster),
-    # how many more matches the page's stories hold, and the number of
-    # stories among all matches (None when too many matches to count).
+    # Each shown hit's cluster (id -> store.Cluster; None: not looked up),
+    # and with copies folded the number of stories among all matches
+    # (None when there are too many matches to count them).
     clusters: Mapping[str, Any] | None = None
-    folded: int = 0
     stories: int | None = None
 
 

@@ -316,6 +316,10 @@ class CopyIndex(Protocol):
         """The (day, body key) each linked article was recorded with."""
         ...
 
+    def cluster_ids(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Each linked article's cluster id (what folding needs, no more)."""
+        ...
+
     def clusters_of(self, article_ids: Iterable[str]) -> dict[str, Cluster]:
         """Each article's cluster (those never linked are left out)."""
         ...

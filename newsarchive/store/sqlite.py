@@ -452,9 +452,12 @@ class SQLiteStore:
         )
         return [CopyEdge(*row) for row in rows]
 
-    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, Cluster]:
+    def cluster_ids(self, article_ids: Iterable[str]) -> dict[str, str]:
         sql = "SELECT article_id, cluster_id FROM clusters WHERE article_id IN ({})"
-        cluster_of = {row[0]: row[1] for row in self._rows_in(sql, dict.fromkeys(article_ids))}
+        return {row[0]: row[1] for row in self._rows_in(sql, article_ids)}
+
+    def clusters_of(self, article_ids: Iterable[str]) -> dict[str, Cluster]:
+        cluster_of = self.cluster_ids(dict.fromkeys(article_ids))
         members: dict[str, list[tuple[str, str]]] = {}
         sql = (
             "SELECT m.cluster_id, m.article_id, a.source FROM clusters m JOIN articles a ON a.id = m.article_id"

@@ -177,6 +177,7 @@ def test_copy_prints_edges_and_clusters(store):
     clusters = store.clusters_of([later.id, other.id])
     assert clusters[later.id] == (first.id, [first.id, copy.id, later.id], ["site1.example", "site0.example"])
     assert clusters[other.id] == (other.id, [other.id], [other.source])
+    assert store.cluster_ids([later.id, other.id, "never-linked"]) == {later.id: first.id, other.id: other.id}
     assert set(store.copy_edges(copy.id)) == {edge, CopyEdge(later.id, copy.id, "near", 0.95)}
     # Recorded again (its text changed): what was kept for it is replaced,
     # with a later stamp (other linkers read what changed since they looked).
