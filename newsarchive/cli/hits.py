@@ -48,6 +48,8 @@ def print_page(page, fmt: str, shape: dict | None = None) -> None:
         if "timeline" in shape:
             period, counts = shape["timeline"]
             document["timeline"] = {"period": period, "counts": [list(pair) for pair in counts]}
+        if "exact" in shape:
+            document["counts_exact"] = shape["exact"]
         print_json(document)
     elif fmt == "jsonl":
         print_jsonl(records)

@@ -94,6 +94,9 @@ def search(
             shape["facets"] = facet_counts(counted.counts, wanted)
         if timeline:
             shape["timeline"] = (timeline, drawn_over(counted.counts["day"], timeline))
+        shape["exact"] = counted.exact
+        if not counted.exact:
+            note("note: a facet has more values than the index counts at once; its counts are estimates")
     print_page(page, fmt, shape)
 
 

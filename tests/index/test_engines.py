@@ -75,3 +75,24 @@ def test_stats_suggests_tantivy_when_an_archive_outgrows_whoosh(na, monkeypatch)
     assert "`newsarchive reindex --engine tantivy` switches it" in na("stats").stdout
     na("reindex", "--engine", "tantivy")
     assert "suggest" not in na.json("stats")["index"]
+
+
+def test_tantivy_says_when_facet_counts_are_estimates(tmp_path, monkeypatch):
+    """Past the values a terms aggregation returns, counts are not exact;
+    the engine says so and the command warns."""
+    import newsarchive.index.tantivy.search as tantivy_search
+    from newsarchive.demo.site import article_pages
+    from newsarchive.extract import extract
+    from newsarchive.index import open_engine
+    from newsarchive.index.api import SearchRequest
+    from newsarchive.index.follow import catch_up
+    from newsarchive.store import open_store
+
+    with open_store(tmp_path / "store.sqlite3") as store:
+        for page in article_pages():
+            store.put(extract(page.html, page.url), now="2025-06-01T00:00:00+00:00")
+        engine = open_engine("tantivy", tmp_path / "index", store)
+        catch_up(engine, store)
+        assert engine.facets(SearchRequest("the"), ["author"]).exact
+        monkeypatch.setattr(tantivy_search, "FACET_BUCKETS", 2)
+        assert not engine.facets(SearchRequest("the"), ["author"]).exact
