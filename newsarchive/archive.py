@@ -57,7 +57,9 @@ class Archive:
 
     @property
     def warc_dir(self) -> Path:
-        return self.root / "warc"
+        """Where captures are written and read: the configured capture
+        root, else ARCHIVE/warc (the store names files relative to it)."""
+        return self.config.captures or self.root / "warc"
 
     @property
     def lock_path(self) -> Path:

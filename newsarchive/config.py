@@ -1,7 +1,10 @@
-"""Configuration, layered: defaults < environment < command-line flags.
+"""Configuration, layered: defaults < ARCHIVE/config.toml < environment <
+command-line flags.
 
-Kept to what the code reads today; `sources.toml` joins as a layer when
-there are sources to follow.
+config.toml holds what names the archive's shared parts, for a machine
+that keeps them elsewhere (team mode): `store` (a store URL), `captures`
+(the directory the WARC files go under; relative to the archive), and
+`engine` and `frontier`. The sites followed are in sources.toml.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ ENV_STORE = "NEWSARCHIVE_STORE"
 ENV_ENGINE = "NEWSARCHIVE_ENGINE"
 ENV_FRONTIER = "NEWSARCHIVE_FRONTIER"
 ENV_COPIES = "NEWSARCHIVE_COPIES"
+ENV_CAPTURES = "NEWSARCHIVE_CAPTURES"
+CONFIG_FILE = "config.toml"
+CONFIG_KEYS = ("store", "captures", "engine", "frontier")
 # How long a writer waits for another to finish before giving up: long
 # enough to outlast an incremental index update, short enough that a user
 # who started two long jobs hears about it within a minute.
@@ -28,8 +34,9 @@ class Config(NamedTuple):
     """Everything an Archive is opened from.
 
     `store`: the store's URL (store/__init__.py); None keeps it in the
-    archive directory, as SQLite. The captures, the index and the locks
-    live in `archive_dir` whatever the store. `engine`: the index engine's
+    archive directory, as SQLite. `captures`: the directory the WARC
+    files go under; None keeps them in ARCHIVE/warc. The index, the logs
+    and the locks live in `archive_dir` whatever the store. `engine`: the index engine's
     name (index/__init__.py), else the one the archive's index was last
     built with (`reindex --engine`), else Whoosh; `frontier`: the crawl
     frontier's kind (crawl/queue.py); `copies`: whether stored articles are
@@ -42,17 +49,71 @@ class Config(NamedTuple):
     engine: str | None = None  # None: the engine the archive's index was built with
     frontier: str = "store"
     copies: bool = True
+    captures: Path | None = None
 
     @classmethod
-    def load(cls, archive: str | os.PathLike | None = None) -> Config:
+    def load(
+        cls,
+        archive: str | os.PathLike | None = None,
+        *,
+        store: str | None = None,
+        captures: str | os.PathLike | None = None,
+    ) -> Config:
+        """The configuration of the archive `archive` names (--archive),
+        `store` and `captures` as the root options give them."""
+        root = archive_dir(archive)
+        filed = read_config_file(root / CONFIG_FILE)
+        # Given on the command line or in the environment: from where the
+        # command runs; in the file: from the archive.
+        given = captures or os.environ.get(ENV_CAPTURES)
+        place = Path(given) if given else root / filed["captures"] if "captures" in filed else None
         return cls(
-            archive_dir=archive_dir(archive),
+            archive_dir=root,
             lock_timeout=_lock_timeout(),
-            store=os.environ.get(ENV_STORE) or None,
-            engine=os.environ.get(ENV_ENGINE) or None,
-            frontier=os.environ.get(ENV_FRONTIER) or "store",
+            store=store or os.environ.get(ENV_STORE) or filed.get("store") or None,
+            engine=os.environ.get(ENV_ENGINE) or filed.get("engine") or None,
+            frontier=os.environ.get(ENV_FRONTIER) or filed.get("frontier") or "store",
             copies=os.environ.get(ENV_COPIES, "on").strip().lower() not in ("off", "0", "false", "no"),
+            captures=place.expanduser().absolute() if place else None,
         )
+
+    def root_args(self) -> list[str]:
+        """The root options that open this archive again in a child process."""
+        args = ["--archive", str(self.archive_dir)]
+        if self.store:
+            args += ["--store", self.store]
+        if self.captures:
+            args += ["--captures", str(self.captures)]
+        return args
+
+
+def read_toml(path: Path, fail: type[Exception] = BadInput) -> tuple[dict, str] | None:
+    """A TOML file's contents and its text, None when there is no such
+    file; `fail` (an error class) saying why it cannot be read."""
+    import tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail(f"cannot read {path}: {error}") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        raise fail(f"{path} is not valid TOML: {error}") from None
+
+
+def read_config_file(path: Path) -> dict[str, str]:
+    """ARCHIVE/config.toml's settings ({} when there is none); BadInput
+    saying what to fix in it."""
+    values = (read_toml(path) or ({}, ""))[0]
+    for key, value in values.items():
+        if key not in CONFIG_KEYS:
+            raise BadInput(f"{path}: unknown setting {key!r}; the settings are {', '.join(CONFIG_KEYS)}")
+        if not isinstance(value, str) or not value.strip():
+            raise BadInput(f'{path}: {key} must be a non-empty string, e.g. {key} = "..."')
+    return {key: value.strip() for key, value in values.items()}
 
 
 def archive_dir(flag: str | os.PathLike | None = None) -> Path:

@@ -30,6 +30,8 @@ LEFT_TO_CLICK = ("--facets", "--timeline")
 DEFAULTS = {"--sort": "relevance", "--limit": 10, "--offset": 0}
 COMMAND = "search"
 ROOT_OPTION = "--archive"
+# Root options the quick path leaves to click (a team's shared store and captures).
+ROOT_LEFT_TO_CLICK = ("--store", "--captures")
 
 
 class Plain:

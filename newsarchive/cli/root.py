@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import importlib
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -94,7 +95,7 @@ class Archived(click.Group):
         except OSError as error:  # the index's or a capture's disk failing
             from newsarchive.errors import disk_error
 
-            problem = disk_error(error, Config.load(ctx.find_root().obj).archive_dir)
+            problem = disk_error(error, config_of(ctx).archive_dir)
             if problem is None:
                 raise
             raise fail(problem) from None
@@ -106,9 +107,19 @@ class Archived(click.Group):
     type=click.Path(file_okay=False, path_type=Path),
     help="Archive directory [default: $NEWSARCHIVE_HOME, else the user data directory].",
 )
+@click.option(
+    "--store",
+    metavar="URL",
+    help="The store, if not SQLite in the archive [default: $NEWSARCHIVE_STORE, else config.toml's].",
+)
+@click.option(
+    "--captures",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where WARC captures go [default: $NEWSARCHIVE_CAPTURES, else config.toml's, else ARCHIVE/warc].",
+)
 @click.version_option(__version__, prog_name="newsarchive")
 @click.pass_context
-def cli(ctx: click.Context, archive: Path | None) -> None:
+def cli(ctx: click.Context, archive: Path | None, store: str | None, captures: Path | None) -> None:
     """Keep a personal, searchable archive of the news.
 
     News sites are crawled (or pages saved, or WARC files imported) into
@@ -120,12 +131,25 @@ def cli(ctx: click.Context, archive: Path | None) -> None:
     Then:        newsarchive crawl https://www.example-news.com/ --max-articles 100
                  newsarchive search 'climate AND "sea level"' --since 2024
     """
-    ctx.obj = archive
+    ctx.obj = Roots(archive, store, captures)
     if ctx.invoked_subcommand not in SHORT_COMMANDS:
         gc.enable()  # paused by main() for start-up; long commands need it
+
+
+class Roots(NamedTuple):
+    """The root options: what names the archive and its shared parts."""
+
+    archive: Path | None
+    store: str | None = None
+    captures: Path | None = None
+
+
+def config_of(ctx: click.Context) -> Config:
+    roots = ctx.find_root().obj or Roots(None)
+    return Config.load(roots.archive, store=roots.store, captures=roots.captures)
 
 
 def archive_of(ctx: click.Context):
     from newsarchive.archive import Archive
 
-    return Archive(Config.load(ctx.find_root().obj))
+    return Archive(config_of(ctx))

@@ -110,7 +110,7 @@ def demo(ctx) -> None:
     Example:
       newsarchive demo
     """
-    run_demo(ctx.find_root().obj)
+    run_demo(ctx.find_root().obj.archive)
 
 
 # Searches the demo runs, chosen to show stemming, phrases and fields.

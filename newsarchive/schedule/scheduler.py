@@ -141,7 +141,7 @@ class Scheduler:
         if is_crawling(self.archive, source.name):
             return  # a manual or leftover crawl of it is running; its turn comes after
         summary_path, log_path = self._log_paths(source.name)
-        command = [sys.executable, "-m", "newsarchive", "--archive", str(self.archive.root), "crawl",
+        command = [sys.executable, "-m", "newsarchive", *self.archive.config.root_args(), "crawl",
                    source.name, "--json", *(["--recheck-only"] if recheck_only else [])]  # fmt: skip
         with open(summary_path, "wb") as out, open(log_path, "wb") as err:
             process = subprocess.Popen(command, stdout=out, stderr=err, preexec_fn=_die_with_parent)  # noqa: PLW1509
@@ -183,8 +183,7 @@ class Scheduler:
             sys.executable,
             "-m",
             "newsarchive",
-            "--archive",
-            str(self.archive.root),
+            *self.archive.config.root_args(),
             "alerts",
             "run",
             "--json",
@@ -303,13 +302,19 @@ class Scheduler:
 def cron_line(archive: Archive) -> str:
     """A crontab line: every minute, run whatever is due."""
     log = archive.root / "logs" / "schedule.log"
-    return f"* * * * * {sys.executable} -m newsarchive --archive {archive.root} schedule --once >> {log} 2>&1"
+    return f"* * * * * {sys.executable} -m newsarchive {_options(archive)} schedule --once >> {log} 2>&1"
+
+
+def _options(archive: Archive) -> str:
+    import shlex
+
+    return " ".join(shlex.quote(arg) for arg in archive.config.root_args())
 
 
 def systemd_units(archive: Archive) -> str:
     """A service that runs the scheduler once, and a timer that starts it
     every minute."""
-    command = f"{sys.executable} -m newsarchive --archive {archive.root} schedule --once"
+    command = f"{sys.executable} -m newsarchive {_options(archive)} schedule --once"
     return f"""# ~/.config/systemd/user/newsarchive-schedule.service
 [Unit]
 Description=newsarchive: crawl the sources that are due

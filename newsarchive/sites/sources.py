@@ -66,16 +66,12 @@ class Source:
 
 def load_sources(path: Path) -> list[Source]:
     """The sources in a sources.toml; none when the file does not exist."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from newsarchive.config import read_toml
+
+    found = read_toml(path, BadSources)
+    if found is None:
         return []
-    except (OSError, UnicodeDecodeError) as error:
-        raise BadSources(f"cannot read {path}: {error}") from None
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as error:
-        raise BadSources(f"{path} is not valid TOML: {error}") from None
+    data, raw = found
     unknown = set(data) - {"sources"}
     if unknown:
         raise BadSources(f"{path}: unknown table [{sorted(unknown)[0]}]; sources go under [sources.NAME]")

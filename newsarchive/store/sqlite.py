@@ -91,6 +91,11 @@ class SQLiteStore:
     @classmethod
     def open(cls, target: str | Path) -> SQLiteStore:
         path = path_of(target) if isinstance(target, str) else Path(target)
+        if not path.exists():  # a new store: its directory too (a --store elsewhere)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ArchiveError(f"cannot create the store {path}: {error.strerror}") from None
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:

@@ -50,7 +50,8 @@ def test_the_quick_parser_knows_the_search_command_options():
             assert param.default in (None, False) or type(param.default).__name__ == "Sentinel", name
     assert seen == known
     root = {opt for param in cli.params for opt in param.opts}
-    assert root == {quick.ROOT_OPTION, "--version"}
+    assert root == {quick.ROOT_OPTION, "--version", *quick.ROOT_LEFT_TO_CLICK}
+    assert all(quick.parse([option, "x", "search", "word"]) is None for option in quick.ROOT_LEFT_TO_CLICK)
 
 
 WORDS = [
