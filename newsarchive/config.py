@@ -90,14 +90,14 @@ class Config(NamedTuple):
 def read_toml(path: Path, fail: type[Exception] = BadInput) -> tuple[dict, str] | None:
     """A TOML file's contents and its text, None when there is no such
     file; `fail` (an error class) saying why it cannot be read."""
-    import tomllib
-
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
         raise fail(f"cannot read {path}: {error}") from None
+    import tomllib  # here: a search in an archive without the file never loads it
+
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:

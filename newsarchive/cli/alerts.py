@@ -52,7 +52,9 @@ def alerts_add(ctx, name, query, source, author, since, until, command, fmt) -> 
     Example:
       newsarchive alerts add floods 'flood* AND (river OR barrier)' --since 2026-01
     """
-    bound("since", since), bound("until", until)  # a bad date is refused before anything is kept
+    # A bad date is refused before anything is kept.
+    bound("since", since)
+    bound("until", until)
     filters = {"source": source, "author": author, "since": since, "until": until}
     alert, matching = archive_of(ctx).add_alert(name, " ".join(query), filters, command)
     if fmt == "json":

@@ -4,8 +4,8 @@ best-ranked match, which says how many other sources ran it.
 Engines know nothing of copies; folding asks an engine for more hits than
 the page shows (a wire story's copies usually rank side by side), keeps
 the first of each cluster, and asks again for more only when copies ate
-the page. Clusters come from the store, so a story linked after the index
-last caught up folds at once.
+the page. Clusters come from the store (linking follows it just before
+the index does, copies/link.py).
 """
 
 from __future__ import annotations

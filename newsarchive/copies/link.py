@@ -16,6 +16,7 @@ from newsarchive.copies.finder import match
 from newsarchive.copies.signatures import Fingerprint, fingerprint
 from newsarchive.copies.window import PrintWindow
 from newsarchive.dates import utc
+from newsarchive.store import CopyEdge
 
 # Articles linked per transaction: one commit's cost spread over them; the
 # writes alone take the store's write lock (a few ms).
@@ -37,15 +38,13 @@ class Linked(NamedTuple):
     article_id: str
     day: int
     printed: Fingerprint
-    edges: list
+    edges: list[CopyEdge]
 
 
 def copies_of(store, article: Article, window: PrintWindow, printed: Fingerprint | None = None) -> Linked:
     """The article's verified copies among the prints of the days around
     it, which then hold its own (so the next article can find it); reads
     only, so the store's write lock is not held meanwhile."""
-    from newsarchive.store import CopyEdge
-
     day = day_of(article)
     printed = printed or fingerprint(article.text)
     edges: list[CopyEdge] = []
@@ -63,11 +62,6 @@ def record(store, linked: Linked) -> str:
     """Keep what `copies_of` found; the article's cluster id."""
     bands, body = linked.printed
     return store.record_copies(linked.article_id, day=linked.day, bands=bands, body=body, edges=linked.edges)
-
-
-def link_copies(store, article: Article) -> str:
-    """Find and record one article's copies; its cluster's id."""
-    return record(store, copies_of(store, article, PrintWindow(store)))
 
 
 # The window each store (by id) was linked with in this process: a worker

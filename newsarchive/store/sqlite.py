@@ -400,10 +400,14 @@ class SQLiteStore:
             )
             stamp = "(SELECT coalesce(max(stamp), 0) + 1 FROM clusters)"
             if row is None:
+                # `added` orders a day's members by when each was first
+                # stored (the article's row), not by when linking reached it:
+                # an article edited since is linked after its later copies.
+                added = "coalesce((SELECT rowid FROM articles WHERE id = ?), (SELECT max(added) + 1 FROM clusters), 1)"
                 db.execute(
                     "INSERT INTO clusters (article_id, cluster_id, day, added, bands, body, stamp) VALUES"
-                    f" (?, ?, ?, (SELECT coalesce(max(added), 0) + 1 FROM clusters), ?, ?, {stamp})",
-                    (article_id, article_id, day, json.dumps(bands), body),
+                    f" (?, ?, ?, {added}, ?, ?, {stamp})",
+                    (article_id, article_id, day, article_id, json.dumps(bands), body),
                 )
                 if not edges:  # a story of its own (so far): its own cluster
                     return article_id

@@ -181,3 +181,24 @@ def test_the_window_reads_days_as_needed_lets_them_go_and_sees_others_records(tm
         assert window.candidates(store, 10, [12], "zz") == set() and window.candidates(
             store, 10, [556], "zz"
         ) == {ids[12]}
+
+
+def test_a_story_edited_after_its_copy_ran_still_names_its_cluster(tmp_path):
+    """Linking follows the change log, where an edit comes after the copy;
+    the cluster is still named by the article stored first that day."""
+    from newsarchive.article import Article
+    from newsarchive.copies.link import link_pending
+    from newsarchive.store import open_store
+
+    def article(n: int, title: str) -> Article:
+        url = f"https://site{n}.example/pier"
+        return Article(url=url, canonical_url=url, source=f"site{n}.example", title=title,
+                       text=text(STORY), published="2026-03-01T09:00:00+00:00")  # fmt: skip
+
+    with open_store(tmp_path / "store.sqlite3") as store:
+        first, copy = article(1, "Pier closes"), article(2, "Pier shut")
+        store.put(first, now="t1")
+        store.put(copy, now="t2")
+        store.put(first.replace(title="Pier to close in March"), now="t3")
+        link_pending(store)
+        assert store.clusters_of([copy.id])[copy.id].members == [first.id, copy.id]

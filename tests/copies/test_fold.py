@@ -11,7 +11,7 @@ from test_copies import OTHER, STORY, text
 
 from newsarchive.article import Article
 from newsarchive.copies.fold import folded_search
-from newsarchive.copies.link import link_copies
+from newsarchive.copies.link import link_pending
 from newsarchive.index import ENGINES, open_engine
 from newsarchive.index.api import SearchRequest
 from newsarchive.index.follow import catch_up
@@ -56,7 +56,7 @@ def archive(tmp_path, request):
         stored.append(article(99, "island.example", OTHER, "Ferry timetable changes"))
         for item in stored:
             store.put(item, now="2026-03-03T00:00:00+00:00")
-            link_copies(store, item)
+        link_pending(store)
         engine = open_engine(request.param, tmp_path / "index", store)
         catch_up(engine, store)
         yield engine, store
