@@ -26,7 +26,13 @@ SAMPLE_URL = "https://www.jpost.com/Middle-East/Military-wing-of-Hamas-training-
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path_factory):
     """No test reads the user's archive or reaches a proxy."""
-    for name in ("NEWSARCHIVE_HOME", "NEWSARCHIVE_LOCK_TIMEOUT", "COLUMNS"):
+    for name in (
+        "NEWSARCHIVE_HOME",
+        "NEWSARCHIVE_LOCK_TIMEOUT",
+        "NEWSARCHIVE_STORE",
+        "NEWSARCHIVE_CAPTURES",
+        "COLUMNS",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)

@@ -81,7 +81,7 @@ def link_pending(store) -> int:
         window = _windows[store.store_id] = PrintWindow(store)
     window.refresh(store)
     linked = 0
-    while changes := store.changes_since(store.copies_seq(), limit=LINK_BATCH):
+    while changes := store.changes_since(start := store.copies_seq(), limit=LINK_BATCH):
         ids = [change.article_id for change in changes]
         articles = store.get_many(ids)
         known = store.linked(ids)
@@ -93,8 +93,11 @@ def link_pending(store) -> int:
             printed = fingerprint(article.text)
             if known.get(article_id) != (day_of(article), printed.body):
                 found.append(copies_of(store, article, window, printed))
-        with store.linking(changes[-1].seq):
-            for each in found:
+        with store.linking(changes[-1].seq, start=start) as ours:
+            for each in found if ours else ():
                 record(store, each)
+        if not ours:  # another follower linked these: read what it kept
+            window.refresh(store)
+            continue
         linked += len(found)
     return linked

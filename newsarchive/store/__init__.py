@@ -1,7 +1,8 @@
 """The store: the archive's source of truth, behind one interface.
 
 `open_store(url)` opens the backend the URL's scheme names. SQLite is
-built in (``sqlite:///path/store.sqlite3``, or a plain path); another
+built in (``sqlite:///path/store.sqlite3``, or a plain path), and so is
+PostgreSQL for a team (``postgresql://user@host/database``); another
 backend registers itself under its scheme, here or through the
 ``newsarchive.stores`` entry point group of an installed package, and must
 pass tests/contracts/test_store_contract.py.
@@ -64,7 +65,11 @@ __all__ = [
 ]
 
 # Scheme -> "module:class" of the backend.
-BACKENDS = {"sqlite": "newsarchive.store.sqlite:SQLiteStore"}
+BACKENDS = {
+    "sqlite": "newsarchive.store.sqlite:SQLiteStore",
+    "postgresql": "newsarchive.store.postgres:PostgresStore",
+    "postgres": "newsarchive.store.postgres:PostgresStore",
+}
 
 
 def store_url(target: str | os.PathLike) -> str:

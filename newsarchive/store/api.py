@@ -307,9 +307,11 @@ class CopyIndex(Protocol):
         """How far in the change log linking has gone (0: not begun)."""
         ...
 
-    def linking(self, upto: int) -> AbstractContextManager[None]:
+    def linking(self, upto: int, *, start: int | None = None) -> AbstractContextManager[bool]:
         """A batch of `record_copies` in one transaction, which also moves
-        `copies_seq` to `upto`: all of it is kept, or none."""
+        `copies_seq` to `upto`: all of it is kept, or none. It gives False
+        (record nothing) when linking has moved on from `start` since the
+        batch was read: another process linked it."""
         ...
 
     def linked(self, article_ids: Iterable[str]) -> dict[str, tuple[int, str]]:

@@ -16,8 +16,13 @@ from newsarchive.store import Capture, Queued, open_store, store_exists
 
 
 @pytest.fixture(params=stores.chosen())
-def fresh_url(request, tmp_path):
-    return stores.FRESH[request.param](tmp_path)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def fresh_url(backend, tmp_path):
+    return stores.FRESH[backend](tmp_path)
 
 
 @pytest.fixture
@@ -315,9 +320,9 @@ def test_identity_and_contents_survive_reopening(fresh_url):
         assert store.integrity() == "ok"
 
 
-def test_another_store_has_another_identity(tmp_path, fresh_url):
-    other = fresh_url.replace(str(tmp_path), str(tmp_path / "other"))
+def test_another_store_has_another_identity(tmp_path, backend, fresh_url):
     (tmp_path / "other").mkdir()
+    other = stores.FRESH[backend](tmp_path / "other")
     with open_store(fresh_url) as one, open_store(other) as two:
         assert one.store_id != two.store_id
 
