@@ -91,9 +91,9 @@ class Archive:
     def open_store(self, *, create: bool = False) -> Store:
         """The store; `create` makes the archive on first use, otherwise a
         missing archive is an error that says how to make one."""
-        if not self.exists():
-            if not create:
-                self.require()
+        if not create and not self.exists():
+            self.require()
+        if create:  # the machine's own directory, even when the store is shared and made already
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
             except OSError as error:

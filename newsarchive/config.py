@@ -39,7 +39,8 @@ class Config(NamedTuple):
     and the locks live in `archive_dir` whatever the store. `engine`: the index engine's
     name (index/__init__.py), else the one the archive's index was last
     built with (`reindex --engine`), else Whoosh; `frontier`: the crawl
-    frontier's kind (crawl/queue.py); `copies`: whether stored articles are
+    frontier's kind (crawl/queue.py: "team" by default for a store other
+    than SQLite, which every machine's crawlers share); `copies`: whether stored articles are
     linked to their copies (copies/), on unless NEWSARCHIVE_COPIES=off.
     """
 
@@ -58,6 +59,7 @@ class Config(NamedTuple):
         *,
         store: str | None = None,
         captures: str | os.PathLike | None = None,
+        frontier: str | None = None,
     ) -> Config:
         """The configuration of the archive `archive` names (--archive),
         `store` and `captures` as the root options give them."""
@@ -67,12 +69,18 @@ class Config(NamedTuple):
         # command runs; in the file: from the archive.
         given = captures or os.environ.get(ENV_CAPTURES)
         place = Path(given) if given else root / filed["captures"] if "captures" in filed else None
+        store = store or os.environ.get(ENV_STORE) or filed.get("store") or None
+        # A store every machine shares is worked by every machine's crawlers.
+        shared = store is not None and "://" in store and not store.startswith("sqlite:")
         return cls(
             archive_dir=root,
             lock_timeout=_lock_timeout(),
-            store=store or os.environ.get(ENV_STORE) or filed.get("store") or None,
+            store=store,
             engine=os.environ.get(ENV_ENGINE) or filed.get("engine") or None,
-            frontier=os.environ.get(ENV_FRONTIER) or filed.get("frontier") or "store",
+            frontier=frontier
+            or os.environ.get(ENV_FRONTIER)
+            or filed.get("frontier")
+            or ("team" if shared else "store"),
             copies=os.environ.get(ENV_COPIES, "on").strip().lower() not in ("off", "0", "false", "no"),
             captures=place.expanduser().absolute() if place else None,
         )
@@ -84,6 +92,8 @@ class Config(NamedTuple):
             args += ["--store", self.store]
         if self.captures:
             args += ["--captures", str(self.captures)]
+        if self.frontier != "store":
+            args += ["--frontier", self.frontier]
         return args
 
 

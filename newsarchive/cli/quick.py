@@ -31,7 +31,7 @@ DEFAULTS = {"--sort": "relevance", "--limit": 10, "--offset": 0}
 COMMAND = "search"
 ROOT_OPTION = "--archive"
 # Root options the quick path leaves to click (a team's shared store and captures).
-ROOT_LEFT_TO_CLICK = ("--store", "--captures")
+ROOT_LEFT_TO_CLICK = ("--store", "--captures", "--frontier")
 
 
 class Plain:

@@ -117,9 +117,18 @@ class Archived(click.Group):
     type=click.Path(file_okay=False, path_type=Path),
     help="Where WARC captures go [default: $NEWSARCHIVE_CAPTURES, else config.toml's, else ARCHIVE/warc].",
 )
+@click.option(
+    "--frontier",
+    metavar="KIND",
+    help="Where crawl jobs queue their URLs: store (one crawler a source) or team (shared by every"
+    " crawler of the store) [default: $NEWSARCHIVE_FRONTIER, else config.toml's, else team for a"
+    " PostgreSQL store, store otherwise].",
+)
 @click.version_option(__version__, prog_name="newsarchive")
 @click.pass_context
-def cli(ctx: click.Context, archive: Path | None, store: str | None, captures: Path | None) -> None:
+def cli(
+    ctx: click.Context, archive: Path | None, store: str | None, captures: Path | None, frontier: str | None
+) -> None:
     """Keep a personal, searchable archive of the news.
 
     News sites are crawled (or pages saved, or WARC files imported) into
@@ -131,7 +140,7 @@ def cli(ctx: click.Context, archive: Path | None, store: str | None, captures: P
     Then:        newsarchive crawl https://www.example-news.com/ --max-articles 100
                  newsarchive search 'climate AND "sea level"' --since 2024
     """
-    ctx.obj = Roots(archive, store, captures)
+    ctx.obj = Roots(archive, store, captures, frontier)
     if ctx.invoked_subcommand not in SHORT_COMMANDS:
         gc.enable()  # paused by main() for start-up; long commands need it
 
@@ -142,11 +151,12 @@ class Roots(NamedTuple):
     archive: Path | None
     store: str | None = None
     captures: Path | None = None
+    frontier: str | None = None
 
 
 def config_of(ctx: click.Context) -> Config:
     roots = ctx.find_root().obj or Roots(None)
-    return Config.load(roots.archive, store=roots.store, captures=roots.captures)
+    return Config.load(roots.archive, store=roots.store, captures=roots.captures, frontier=roots.frontier)
 
 
 def archive_of(ctx: click.Context):

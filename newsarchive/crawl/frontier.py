@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from newsarchive.crawl.queue import JobQueue, StoreQueue
+from newsarchive.crawl.queue import JobQueue, StoreQueue, TeamQueue
 from newsarchive.dates import DateBound, now_iso, wall_clock
 from newsarchive.spiders.meta import LOOP, RECHECK
 from newsarchive.store import Queued, Store
@@ -202,7 +202,8 @@ class Frontier:
                 return []
             self._cursor = batch[-1].id
             for entry in batch:
-                if self._state.get(entry.url) == _PENDING:
+                # A shared queue hands out what other crawlers found too.
+                if self.queue.shared or self._state.get(entry.url) == _PENDING:
                     self._state[entry.url] = _SERVED
                     served.append(entry)
         return served
@@ -212,8 +213,17 @@ class Frontier:
         self.save()
         return self.queue.pending(self.job)
 
+    def others_working(self) -> bool:
+        """Whether other crawlers hold URLs of this (shared) job: what they
+        find, or leave when they die, is this crawler's to fetch too."""
+        return isinstance(self.queue, TeamQueue) and self.queue.held_elsewhere(self.job) > 0
+
+    def join(self, run_id: int, *, stale: float) -> None:
+        self.queue.join(run_id, stale=stale)
+
     def close(self) -> None:
-        """The job is over: the next crawl starts afresh."""
+        """The job is over: the next crawl starts afresh (a shared job, once
+        no crawler has anything of it left)."""
         self.queue.close(self.job)
 
     # -- admission ---------------------------------------------------------------

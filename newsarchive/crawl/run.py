@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
 from newsarchive.crawl.rechecks import RecheckBook
-from newsarchive.crawl.settings import crawl_settings, depth_limit
+from newsarchive.crawl.settings import crawl_settings, depth_limit, stale_after
 from newsarchive.dates import DateBound, now_iso
 from newsarchive.errors import BadInput, NewsarchiveError
 from newsarchive.lock import WriterLock
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
 
 # Spider close reasons that are a budget the user set: the crawl stopped
 # on purpose, with what it found still to fetch.
+# This machine, on the runs it starts: a store shared by many tells them apart.
+MACHINE = socket.gethostname()
+
 _BUDGETS = {
     "closespider_pagecount": "the page budget (--max-pages) was reached",
     "closespider_itemcount": "the item budget (CLOSESPIDER_ITEMCOUNT) was reached",
@@ -179,15 +183,17 @@ def run_crawls(
                 # A re-check run has a job (and run rows) of its own, so it
                 # neither resumes nor closes the source's crawl job.
                 job = f"{target.name} re-checks" if recheck_only else target.name
-                store.interrupt_stale_runs(job, process_alive, now=now_iso())
-                # A Scrapy job directory from before the frontier kept jobs: its
-                # queue is not resumed (the frontier starts afresh instead).
-                shutil.rmtree(jobs / target.key, ignore_errors=True)
                 settings = crawl_settings(
                     log_file=log_file,
                     max_pages=max_pages,
                     overrides={**dict(target.settings), **(overrides or {})},
                 )
+                store.interrupt_stale_runs(
+                    job, process_alive, now=now_iso(), machine=MACHINE, stale=stale_after(settings)
+                )
+                # A Scrapy job directory from before the frontier kept jobs: its
+                # queue is not resumed (the frontier starts afresh instead).
+                shutil.rmtree(jobs / target.key, ignore_errors=True)
                 timing = timing_of(settings)
                 frontier = Frontier(
                     store,
@@ -209,12 +215,13 @@ def run_crawls(
                     captures=captures,
                     frontier=frontier,
                     workers=workers,
-                    run_id=store.start_run(job, pid=os.getpid(), now=now_iso()),
+                    run_id=store.start_run(job, pid=os.getpid(), now=now_iso(), machine=MACHINE),
                     max_articles=max_articles,
                     resumed=resumed,
                     rechecks=RecheckBook(store, timing) if timing else None,
                     recheck_only=recheck_only,
                 )
+                frontier.join(context.run_id, stale=stale_after(settings))
                 crawler = Crawler(NewsSpider, settings)
                 process.crawl(crawler, context=context)
                 runs.append((target, context, crawler))

@@ -56,7 +56,10 @@ class FrontierScheduler:
         if self._live or self._ready:
             return True
         self._ready.extend(self._frontier.next())
-        return bool(self._ready)
+        # In a shared job, while others hold URLs this crawl waits (the
+        # engine asks again every few seconds): they may find more, or die
+        # and leave theirs.
+        return bool(self._ready) or self._frontier.others_working()
 
     def enqueue_request(self, request: Request) -> bool:
         if request.meta.get(WAKE):  # its work is done: the engine is awake

@@ -60,13 +60,21 @@ DEFAULTS = {
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "newsarchive.crawl.middlewares.RobotsMiddleware": 100,
         "newsarchive.crawl.middlewares.PolitenessMiddleware": 980,
+        # With a shared queue: the host's delay for all crawlers together.
+        "newsarchive.crawl.team.TeamGateMiddleware": 985,
         "newsarchive.crawl.middlewares.CaptureMiddleware": 990,
     },
     "ITEM_PIPELINES": {"newsarchive.crawl.pipeline.ArchivePipeline": 300},
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
         "newsarchive.crawl.progress.Progress": 500,
+        "newsarchive.crawl.team.Heartbeat": 510,
     },
+    # A crawl working a shared job (the "team" frontier) shows it is alive
+    # this often; one silent this long is taken for dead, and the URLs it
+    # held go to the others.
+    "TEAM_HEARTBEAT_SECONDS": 5.0,
+    "TEAM_STALE_SECONDS": 30.0,
 }
 
 
@@ -99,3 +107,18 @@ def depth_limit(settings: dict) -> int:
     if limit < 0:
         raise BadInput(f"-s DEPTH_LIMIT={value!r}: give a whole number of links, e.g. 6 (0: no limit)")
     return limit
+
+
+def stale_after(settings: dict) -> float:
+    """TEAM_STALE_SECONDS as seconds, at least three heartbeats."""
+    try:
+        stale = float(settings["TEAM_STALE_SECONDS"])
+        beat = float(settings["TEAM_HEARTBEAT_SECONDS"])
+    except (TypeError, ValueError):
+        stale = beat = -1.0
+    if beat <= 0 or stale < 3 * beat:
+        raise BadInput(
+            "-s TEAM_STALE_SECONDS / TEAM_HEARTBEAT_SECONDS: give seconds, the first at least three times"
+            " the second, e.g. 30 and 5"
+        )
+    return stale

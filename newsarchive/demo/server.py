@@ -24,7 +24,7 @@ class Hit:
 
 
 class SiteServer:
-    """Serves a NewsSite on 127.0.0.1 from a background thread."""
+    """Serves a NewsSite on a loopback address from a background thread."""
 
     def __init__(
         self,
@@ -34,17 +34,19 @@ class SiteServer:
         crawl_delay: float | None = None,
         port: int = 0,
         site=None,
+        host: str = "127.0.0.1",
     ):
         """Serves the demo NewsSite, or `site(base)`: any object with the
-        same `respond(target, headers) -> Reply`."""
+        same `respond(target, headers) -> Reply`, on `host` (any loopback
+        address: 127.0.0.2 is another site to a crawler)."""
         self.hits: list[Hit] = []
         self.in_flight = 0
         self.most_in_flight = 0
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", port), _handler(self))
+        self._httpd = _Server((host, port), _handler(self))
         self._httpd.daemon_threads = True
-        host, bound = self._httpd.server_address[:2]
-        base = f"http://{host!s}:{bound}"
+        address, bound = self._httpd.server_address[:2]
+        base = f"http://{address!s}:{bound}"
         self.site = (
             site(base) if site else NewsSite(base, layout=layout, faults=faults, crawl_delay=crawl_delay)
         )

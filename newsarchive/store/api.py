@@ -216,9 +216,15 @@ class CrawlState(Protocol):
     def frontier_states(self, job: str) -> Iterator[tuple[str, str, str]]: ...
 
     def frontier_save(
-        self, job: str, found: Iterable[Queued], done: Iterable[tuple[str, str | None]] = ()
+        self,
+        job: str,
+        found: Iterable[Queued],
+        done: Iterable[tuple[str, str | None]] = (),
+        *,
+        shared: bool = False,
     ) -> None:
-        """Newly found URLs and finished ones, in one transaction."""
+        """Newly found URLs and finished ones, in one transaction (`shared`:
+        other crawlers work the job too; see crawl/queue.py's TeamQueue)."""
         ...
 
     def frontier_next(self, job: str, *, after: int, limit: int) -> list[Queued]: ...
@@ -227,7 +233,16 @@ class CrawlState(Protocol):
 
     def frontier_jobs(self) -> dict[str, int]: ...
 
-    def frontier_close(self, job: str) -> None: ...
+    def frontier_close(self, job: str, *, finished_only: bool = False) -> bool: ...
+
+    # A job many crawlers share: each claims URLs (held by its run while
+    # the run shows signs of life), and every host is booked for them all.
+
+    def frontier_claim(self, job: str, *, holder: int, limit: int, stale: float) -> list[Queued]: ...
+
+    def frontier_held(self, job: str, *, holder: int, stale: float) -> int: ...
+
+    def take_host(self, host: str, delay: float) -> float: ...
 
 
 class Rechecks(Protocol):
@@ -370,13 +385,29 @@ class Alerts(Protocol):
 class RunLog(Protocol):
     """One row per crawl run: what `runs` and `stats` show."""
 
-    def start_run(self, source: str, *, pid: int, now: str) -> int: ...
+    def start_run(self, source: str, *, pid: int, now: str, machine: str | None = None) -> int: ...
 
-    def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None: ...
+    def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None:
+        """The run's counts so far; also a sign of life, as `beat`."""
+        ...
+
+    def beat(self, run_id: int) -> None: ...
 
     def finish_run(self, run_id: int, *, status: str, now: str, summary: dict) -> None: ...
 
-    def interrupt_stale_runs(self, source: str, alive: Callable[[int], bool], *, now: str) -> int: ...
+    def interrupt_stale_runs(
+        self,
+        source: str,
+        alive: Callable[[int], bool],
+        *,
+        now: str,
+        machine: str | None = None,
+        stale: float | None = None,
+    ) -> int: ...
+
+    def crawlers(self, *, stale: float) -> list[dict]:
+        """The runs alive now, with their machine and the URLs they hold."""
+        ...
 
     def crawl_health(self) -> list[dict]: ...
 

@@ -103,6 +103,8 @@ class PostgresStore(SQLStore):
     ROWID = "row_no"
     GREATEST = "greatest"
     SETTLED = "xid < pg_snapshot_xmin(pg_current_snapshot())"
+    NOW = "CAST(extract(epoch FROM statement_timestamp()) AS DOUBLE PRECISION)"
+    SKIP_LOCKED = " FOR UPDATE OF f SKIP LOCKED"
 
     def __init__(self, connection: Any, url: str):
         # Any: psycopg types rows by the row factory, this one gives Rows.

@@ -1,7 +1,7 @@
 """The PostgreSQL store's schema: numbered migrations, append-only.
 
 The first entry is the whole schema as SQLite's migrations left it at
-their 14th (sqlite_schema.py); later changes are appended to both lists.
+their 14th (sqlite_schema.py); each later one is appended to both lists.
 `meta` holds how many of these were applied; the backend
 (store/postgres.py) applies the rest, each in its own transaction, holding
 an advisory lock so two machines starting at once migrate once.
@@ -218,6 +218,16 @@ MIGRATIONS: list[str] = [
         article_id  {_T} NOT NULL,
         reported    {_T},
         PRIMARY KEY (alert, article_id)
+    );
+    """,
+    # SQLite's 15th: the team's shared frontier (holders, heartbeats, hosts).
+    f"""
+    ALTER TABLE frontier ADD COLUMN holder BIGINT;
+    ALTER TABLE runs ADD COLUMN machine {_T};
+    ALTER TABLE runs ADD COLUMN beat DOUBLE PRECISION;
+    CREATE TABLE host_slots (
+        host     {_T} PRIMARY KEY,
+        next_at  DOUBLE PRECISION NOT NULL
     );
     """,
 ]

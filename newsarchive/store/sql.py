@@ -46,6 +46,10 @@ class SQLStore:
     # Which changes a follower may read: those no transaction still writing
     # can come before (see store/postgres.py).
     SETTLED = "1 = 1"
+    # The store's clock in POSIX seconds (one clock for every machine), and
+    # what a claim adds to skip rows another transaction is claiming.
+    NOW = "((julianday('now') - 2440587.5) * 86400.0)"
+    SKIP_LOCKED = ""
 
     def _x(self, sql: str, values: Sequence = ()):
         """Run one statement; its cursor."""
@@ -534,15 +538,24 @@ class SQLStore:
         yield from self._x("SELECT url, kind, state FROM frontier WHERE job = ?", (job,))
 
     def frontier_save(
-        self, job: str, found: Iterable[Queued], done: Iterable[tuple[str, str | None]] = ()
+        self,
+        job: str,
+        found: Iterable[Queued],
+        done: Iterable[tuple[str, str | None]] = (),
+        *,
+        shared: bool = False,
     ) -> None:
         """Add discovered URLs (each once) and mark URLs done, with their
         outcome, in one transaction: a page is never done before what it
-        led to is saved."""
+        led to is saved. A URL found again is pending again; in a `shared`
+        job (other crawlers found it, and may be fetching it) only a start
+        page or a re-check (depth 1) that is done is."""
+        again = "WHERE frontier.state = 'done' AND excluded.depth <= 1" if shared else ""
+        # Sorted: two crawlers saving the same URLs lock them in one order.
         with self._transaction():
             self._xm(
                 "INSERT INTO frontier (job, url, kind, depth, hints, via) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (job, url) DO UPDATE SET state = 'pending', outcome = NULL",
+                f" ON CONFLICT (job, url) DO UPDATE SET state = 'pending', outcome = NULL, holder = NULL {again}",
                 [
                     (
                         job,
@@ -552,13 +565,83 @@ class SQLStore:
                         json.dumps(q.hints, ensure_ascii=False) if q.hints else None,
                         json.dumps(list(q.via)) if q.via else None,
                     )
-                    for q in found
+                    for q in sorted(found, key=lambda q: q.url)
                 ],
             )
             self._xm(
                 "UPDATE frontier SET state = 'done', outcome = ? WHERE job = ? AND url = ?",
-                [(outcome, job, url) for url, outcome in done],
+                [(outcome, job, url) for url, outcome in sorted(done, key=lambda d: d[0])],
             )
+
+    # A URL is free to claim when no run holds it, or its holder has ended,
+    # or has given no sign of life for `stale` seconds (a killed crawler).
+    _FREE = (
+        "f.job = ? AND f.state = 'pending' AND (f.holder IS NULL OR f.holder <> ?) AND NOT EXISTS"
+        " (SELECT 1 FROM runs r WHERE r.id = f.holder AND r.status = 'running' AND r.beat >= {now} - ?)"
+    )
+
+    def frontier_claim(self, job: str, *, holder: int, limit: int, stale: float) -> list[Queued]:
+        """Up to `limit` free pending URLs of a shared job, in discovery
+        order, now held by the run `holder` (never one it holds already)."""
+        with self._transaction():
+            free = self._FREE.format(now=self.NOW)
+            ids = [
+                row[0]
+                for row in self._x(
+                    f"SELECT f.id FROM frontier f WHERE {free} ORDER BY f.id LIMIT ?{self.SKIP_LOCKED}",
+                    (job, holder, stale, limit),
+                )
+            ]
+            if not ids:
+                return []
+            marks = ", ".join("?" * len(ids))
+            self._x(f"UPDATE frontier SET holder = ? WHERE id IN ({marks})", (holder, *ids))
+            rows = self._x(
+                f"SELECT id, url, kind, depth, hints, via FROM frontier WHERE id IN ({marks}) ORDER BY id",
+                ids,
+            ).fetchall()
+        return [_queued(row) for row in rows]
+
+    def frontier_held(self, job: str, *, holder: int, stale: float) -> int:
+        """Pending URLs of a shared job that other live runs hold."""
+        return self._x(
+            "SELECT count(*) FROM frontier f JOIN runs r ON r.id = f.holder WHERE f.job = ?"
+            f" AND f.state = 'pending' AND f.holder <> ? AND r.status = 'running' AND r.beat >= {self.NOW} - ?",
+            (job, holder, stale),
+        ).fetchone()[0]
+
+    def take_host(self, host: str, delay: float) -> float:
+        """Take `host` for one request now, if `delay` seconds have passed
+        since any crawler of the store took it (0.0: taken, go), else the
+        seconds until they will have (by the store's clock, one for every
+        machine). Taken at once and only when free, so two requests to a
+        host leave at least `delay` apart however many crawlers ask."""
+        with self._transaction():
+            taken = self._x(
+                f"INSERT INTO host_slots (host, next_at) VALUES (?, {self.NOW} + ?) ON CONFLICT (host)"
+                f" DO UPDATE SET next_at = excluded.next_at WHERE host_slots.next_at <= {self.NOW}",
+                (host, delay),
+            ).rowcount
+            if taken:
+                return 0.0
+            row = self._x(f"SELECT next_at - {self.NOW} FROM host_slots WHERE host = ?", (host,)).fetchone()
+        return max(row[0], 0.001)
+
+    def beat(self, run_id: int) -> None:
+        """A running crawl's sign of life (what keeps the URLs it holds)."""
+        with self._transaction():
+            self._x(f"UPDATE runs SET beat = {self.NOW} WHERE id = ?", (run_id,))
+
+    def crawlers(self, *, stale: float) -> list[dict]:
+        """Runs alive now (a sign of life within `stale` seconds): id,
+        source, machine, pid, started, pages, and the URLs each holds."""
+        rows = self._x(
+            "SELECT r.id, r.source, r.machine, r.pid, r.started, r.pages,"
+            " (SELECT count(*) FROM frontier f WHERE f.holder = r.id AND f.state = 'pending') AS holding"
+            f" FROM runs r WHERE r.status = 'running' AND r.beat >= {self.NOW} - ? ORDER BY r.id",
+            (stale,),
+        ).fetchall()
+        return [dict(row) for row in rows]
 
     def frontier_next(self, job: str, *, after: int, limit: int) -> list[Queued]:
         """Pending URLs in discovery order, after queue place `after`."""
@@ -567,17 +650,7 @@ class SQLStore:
             " WHERE job = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?",
             (job, after, limit),
         ).fetchall()
-        return [
-            Queued(
-                row["url"],
-                row["kind"],
-                row["depth"],
-                json.loads(row["hints"]) if row["hints"] else None,
-                tuple(json.loads(row["via"])) if row["via"] else (),
-                row["id"],
-            )
-            for row in rows
-        ]
+        return [_queued(row) for row in rows]
 
     def frontier_pending(self, job: str) -> int:
         return self._x(
@@ -589,21 +662,33 @@ class SQLStore:
         rows = self._x("SELECT job, count(*) FROM frontier WHERE state = 'pending' GROUP BY job ORDER BY job")
         return dict(rows.fetchall())
 
-    def frontier_close(self, job: str) -> None:
+    def frontier_close(self, job: str, *, finished_only: bool = False) -> bool:
+        """Forget a job; with `finished_only`, only when no URL of it is
+        pending (a shared job is closed by the last crawler working it).
+        Whether it was."""
         with self._transaction():
+            if (
+                finished_only
+                and self._x(
+                    "SELECT 1 FROM frontier WHERE job = ? AND state = 'pending' LIMIT 1", (job,)
+                ).fetchone()
+            ):
+                return False
             self._x("DELETE FROM frontier WHERE job = ?", (job,))
+            return True
 
-    def start_run(self, source: str, *, pid: int, now: str) -> int:
+    def start_run(self, source: str, *, pid: int, now: str, machine: str | None = None) -> int:
         with self._transaction():
             return self._insert_id(
-                "INSERT INTO runs (source, started, status, pid) VALUES (?, ?, 'running', ?)",
-                (source, now, pid),
+                "INSERT INTO runs (source, started, status, pid, machine, beat)"
+                f" VALUES (?, ?, 'running', ?, ?, {self.NOW})",
+                (source, now, pid, machine),
             )
 
     def update_run(self, run_id: int, *, pages: int, new: int, updated: int, errors: int) -> None:
         with self._transaction():
             self._x(
-                "UPDATE runs SET pages = ?, new = ?, updated = ?, errors = ? WHERE id = ?",
+                f"UPDATE runs SET pages = ?, new = ?, updated = ?, errors = ?, beat = {self.NOW} WHERE id = ?",
                 (pages, new, updated, errors, run_id),
             )
 
@@ -615,17 +700,33 @@ class SQLStore:
                 (status, now, json.dumps(summary, ensure_ascii=False), run_id),
             )
 
-    def interrupt_stale_runs(self, source: str, alive: Callable[[int], bool], *, now: str) -> int:
-        """Mark runs left "running" by a process that is gone as interrupted."""
+    def interrupt_stale_runs(
+        self,
+        source: str,
+        alive: Callable[[int], bool],
+        *,
+        now: str,
+        machine: str | None = None,
+        stale: float | None = None,
+    ) -> int:
+        """Mark runs left "running" by a process that is gone as interrupted:
+        on this `machine` (or one that named none) a process `alive` says is
+        not; on any, one silent for `stale` seconds."""
         rows = self._x(
-            "SELECT id, pid FROM runs WHERE source = ? AND status = 'running'", (source,)
+            f"SELECT id, pid, machine, {self.NOW} - beat AS silent FROM runs WHERE source = ? AND status = 'running'",
+            (source,),
         ).fetchall()
-        stale = [row["id"] for row in rows if not (row["pid"] and alive(row["pid"]))]
+        gone = [
+            row["id"]
+            for row in rows
+            if (row["machine"] in (None, machine) and not (row["pid"] and alive(row["pid"])))
+            or (stale is not None and row["silent"] is not None and row["silent"] > stale)
+        ]
         with self._transaction():
             self._xm(
-                "UPDATE runs SET status = 'interrupted', finished = ? WHERE id = ?", [(now, i) for i in stale]
+                "UPDATE runs SET status = 'interrupted', finished = ? WHERE id = ?", [(now, i) for i in gone]
             )
-        return len(stale)
+        return len(gone)
 
     def crawl_health(self) -> list[dict]:
         """Per crawled source: its runs, how the last went, and how many of
@@ -951,6 +1052,17 @@ def _recheck(row) -> Recheck:
         row["article_id"], row["url"], row["source"], row["due"], row["wait"], row["quiet_since"], row["stage"],
         row["checks"], hint,
     )  # fmt: skip
+
+
+def _queued(row) -> Queued:
+    return Queued(
+        row["url"],
+        row["kind"],
+        row["depth"],
+        json.loads(row["hints"]) if row["hints"] else None,
+        tuple(json.loads(row["via"])) if row["via"] else (),
+        row["id"],
+    )
 
 
 def _stored(row) -> StoredArticle:

@@ -296,6 +296,18 @@ MIGRATIONS: list = [
     CREATE INDEX clusters_day ON clusters (day);
     CREATE INDEX clusters_stamp ON clusters (stamp);
     """,
+    # A frontier several crawlers share (crawl/queue.py's "team" kind): the
+    # run that holds each URL it is fetching, each run's machine and last
+    # sign of life, and when each host may next be asked, for them all.
+    """
+    ALTER TABLE frontier ADD COLUMN holder INTEGER;
+    ALTER TABLE runs ADD COLUMN machine TEXT;
+    ALTER TABLE runs ADD COLUMN beat REAL;
+    CREATE TABLE host_slots (
+        host     TEXT PRIMARY KEY,
+        next_at  REAL NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -29,6 +29,8 @@ def _postgres(directory: Path) -> str:
 # Backend name -> a function that makes the URL of a fresh store in a
 # directory of its own.
 FRESH = {"sqlite": _sqlite, "postgresql": _postgres}
+# The backends this package brings (what other suites run on).
+BUILT_IN = ("sqlite", "postgresql")
 
 
 def chosen() -> list[str]:

@@ -19,6 +19,7 @@ from newsarchive.demo.server import SiteServer
 from newsarchive.demo.site import article_page, site_data
 from newsarchive.store import open_store
 from newsarchive.store import sqlite as store_module
+from newsarchive.store.sql import _guarded as guarded
 
 
 def write_pages(folder, count: int) -> None:
@@ -105,7 +106,7 @@ def test_injected_full_disk_stops_add_cleanly(na, tmp_path, monkeypatch):
             raise sqlite3.OperationalError("database or disk is full")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(store_module.SQLiteStore, "put", store_module._mapped(put))
+    monkeypatch.setattr(store_module.SQLiteStore, "put", guarded(put))
     result = na("add", str(tmp_path / "pages"), code=1)
     assert (
         "is full: free some space" in result.stderr

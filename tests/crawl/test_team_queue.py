@@ -1,0 +1,106 @@
+"""The team frontier's promises, on both built-in store backends: crawlers
+sharing one job never hold the same URL, a dead crawler's URLs come back,
+and a host is taken by one crawler a delay."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import stores
+
+from newsarchive.crawl.queue import TeamQueue
+from newsarchive.store import Queued, open_store
+
+SITE = "https://news.example"
+JOB = "news"
+
+
+@pytest.fixture(params=stores.BUILT_IN)
+def store(request, tmp_path):
+    with open_store(stores.FRESH[request.param](tmp_path)) as store:
+        yield store
+
+
+def crawler(store, *, stale: float = 30.0) -> TeamQueue:
+    """A team queue joined by a running crawl run of its own."""
+    queue = TeamQueue(store)
+    queue.join(store.start_run(JOB, pid=1, now="t", machine="m"), stale=stale)
+    return queue
+
+
+def entries(n: int, depth: int = 2) -> list[Queued]:
+    return [Queued(f"{SITE}/story-{i:03d}", "article", depth) for i in range(n)]
+
+
+def test_crawlers_never_hold_the_same_url(store):
+    one, two, three = crawler(store), crawler(store), crawler(store)
+    one.save(JOB, entries(10))
+    claimed = [
+        one.next(JOB, after=0, limit=4),
+        two.next(JOB, after=0, limit=4),
+        three.next(JOB, after=0, limit=4),
+    ]
+    urls = [q.url for batch in claimed for q in batch]
+    assert len(urls) == 10 and len(set(urls)) == 10
+    assert [q.url for q in claimed[0]] == [q.url for q in entries(10)[:4]]  # discovery order
+    assert one.next(JOB, after=0, limit=4) == []  # nothing is handed out twice
+    assert one.held_elsewhere(JOB) == 6 and three.held_elsewhere(JOB) == 8
+
+
+def test_a_finished_or_silent_crawler_gives_its_urls_back(store):
+    one, two = crawler(store, stale=0.3), crawler(store, stale=0.3)
+    one.save(JOB, entries(4))
+    held = one.next(JOB, after=0, limit=4)
+    one.save(JOB, [], [(held[0].url, "new")])
+    assert two.next(JOB, after=0, limit=4) == [] and two.held_elsewhere(JOB) == 3
+    time.sleep(0.5)  # `one` stopped beating: killed
+    assert [q.url for q in two.next(JOB, after=0, limit=4)] == [q.url for q in held[1:]]
+    three = crawler(store)
+    two.save(JOB, entries(6)[4:])
+    store.finish_run(two.holder, status="ok", now="t", summary={})  # ended: what it holds is free
+    assert {q.url for q in three.next(JOB, after=0, limit=10)} == {q.url for q in held[1:]} | {
+        q.url for q in entries(6)[4:]
+    }
+
+
+def test_a_beating_crawler_keeps_its_urls(store):
+    one, two = crawler(store, stale=0.6), crawler(store, stale=0.6)
+    one.save(JOB, entries(2))
+    one.next(JOB, after=0, limit=2)
+    for _ in range(4):
+        time.sleep(0.25)
+        store.beat(one.holder)
+    assert two.next(JOB, after=0, limit=2) == []
+
+
+def test_found_again_only_start_pages_are_fetched_again(store):
+    one, two = crawler(store), crawler(store)
+    home = Queued(f"{SITE}/", "listing", 1)
+    story = entries(1)[0]
+    one.save(JOB, [home, story])
+    one.next(JOB, after=0, limit=2)
+    one.save(JOB, [], [(home.url, None), (story.url, "new")])
+    two.save(JOB, [home, story])  # another crawler starts, and finds the story too
+    assert [q.url for q in two.next(JOB, after=0, limit=5)] == [home.url]
+
+
+def test_a_job_is_closed_only_when_nothing_is_left(store):
+    one = crawler(store)
+    one.save(JOB, entries(2))
+    one.close(JOB)
+    assert one.pending(JOB) == 2
+    one.save(JOB, [], [(q.url, "new") for q in entries(2)])
+    one.close(JOB)
+    assert list(one.states(JOB)) == []
+
+
+def test_a_host_is_taken_by_one_crawler_a_delay(store):
+    one, two = crawler(store), crawler(store)
+    assert one.take("news.example", 0.4) == 0.0
+    wait = two.take("news.example", 0.4)
+    assert 0.3 < wait < 0.41 and 0.3 < one.take("news.example", 0.4) < 0.41  # ms clocks
+    assert two.take("other.example", 0.4) == 0.0  # hosts are apart
+    time.sleep(wait)
+    assert two.take("news.example", 0.4) == 0.0
+    assert one.take("news.example", 0.4) > 0.3
