@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from newsarchive.config import Config
 from newsarchive.errors import ArchiveError, ArchiveMissing, BadInput, NoArticle, NotFound
-from newsarchive.store import Store, open_store, store_exists, store_url
+from newsarchive.store import Store, open_store, shown, store_exists, store_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -82,11 +82,17 @@ class Archive:
 
     def require(self) -> None:
         """ArchiveMissing, saying how to make one, when there is no archive."""
-        if not self.exists():
+        if self.exists():
+            return
+        if self.follows:
             raise ArchiveMissing(
-                f"there is no archive at {self.root}; add pages with `newsarchive add`"
-                " or choose another with --archive DIR or $NEWSARCHIVE_HOME"
+                f"the store {shown(self.store_url)} holds no archive yet; crawl or add pages into it"
+                " (from any machine), or name another with --store URL or $NEWSARCHIVE_STORE"
             )
+        raise ArchiveMissing(
+            f"there is no archive at {self.root}; add pages with `newsarchive add`"
+            " or choose another with --archive DIR or $NEWSARCHIVE_HOME"
+        )
 
     def open_store(self, *, create: bool = False) -> Store:
         """The store; `create` makes the archive on first use, otherwise a
@@ -469,11 +475,36 @@ class Archive:
 
         return open_engine(name or self.engine_name, self.index_dir, store)
 
+    @property
+    def follows(self) -> bool:
+        """Whether this archive's index follows a store other machines write
+        (team mode): commands that read the index catch it up first."""
+        return not self.store_url.startswith("sqlite:")
+
+    def _followed(self, store: Store) -> SearchEngine:
+        """The engine, caught up with a shared store's changes first when
+        this machine follows one. Another command of this machine already
+        catching up is not waited for: the index answers as it is."""
+        engine = self.engine(store)
+        if not self.follows:
+            return engine
+        from newsarchive.index.api import is_current
+        from newsarchive.index.follow import catch_up_locked
+
+        state = engine.state()
+        if state is None or not is_current(engine, state, store.store_id) or state.seq < store.last_seq():
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)  # a new follower's first command
+            except OSError as error:
+                raise ArchiveError(f"cannot create the archive at {self.root}: {error.strerror}") from None
+            catch_up_locked(engine, store, self.lock_path, wait=0, purpose="following the store")
+        return engine
+
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of hits for a query (a `SearchRequest`): one per story
         (copies folded, copies/fold.py) unless it asks for all copies."""
         with self.open_store() as store:
-            engine, resolved = self.engine(store), _resolved(request, store)
+            engine, resolved = self._followed(store), _resolved(request, store)
             if request.all_copies:
                 page = engine.search(resolved)
                 return page._replace(clusters=store.clusters_of(hit.article.id for hit in page.hits))
@@ -485,7 +516,7 @@ class Archive:
         """Every match counted per value of `fields` (index.api.FACET_FIELDS),
         by the index."""
         with self.open_store() as store:
-            return self.engine(store).facets(_resolved(request, store), fields)
+            return self._followed(store).facets(_resolved(request, store), fields)
 
     def export(self, request: SearchRequest, fmt: str, stream: TextIO) -> int:
         """Write the matching articles (all with an empty request) to
@@ -493,7 +524,7 @@ class Archive:
         from newsarchive.export import write_records
 
         with self.open_store() as store:
-            return write_records(self.engine(store), store, _resolved(request, store), fmt, stream)
+            return write_records(self._followed(store), store, _resolved(request, store), fmt, stream)
 
     def show(self, ref: str) -> StoredArticle:
         """The stored article an id, id prefix or URL names (`StoredArticle`)."""
@@ -607,7 +638,13 @@ class Archive:
                 {**health, "pending": pending.get(health["source"], 0)}
                 for health in store.crawl_health()
             ]
+            numbers["queued"] = sum(pending.values())
+            # Crawl runs alive now, on any machine that shares the store.
+            from newsarchive.crawl.settings import TEAM_STALE_SECONDS
+
+            numbers["crawlers"] = store.crawlers(stale=TEAM_STALE_SECONDS)
         numbers["archive"] = str(self.root)
+        numbers["store"] = shown(self.store_url)
         return numbers
 
 

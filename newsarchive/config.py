@@ -60,10 +60,15 @@ class Config(NamedTuple):
         store: str | None = None,
         captures: str | os.PathLike | None = None,
         frontier: str | None = None,
+        alone: bool = False,
     ) -> Config:
         """The configuration of the archive `archive` names (--archive),
-        `store` and `captures` as the root options give them."""
+        `store` and `captures` as the root options give them; `alone`: all
+        of it in the archive directory whatever the environment names (the
+        demo never writes into a team's store)."""
         root = archive_dir(archive)
+        if alone:
+            return cls(archive_dir=root, lock_timeout=_lock_timeout())
         filed = read_config_file(root / CONFIG_FILE)
         # Given on the command line or in the environment: from where the
         # command runs; in the file: from the archive.

@@ -20,7 +20,7 @@ from newsarchive.dates import now_iso
 from newsarchive.errors import ArchiveBusy, CaptureError
 from newsarchive.index.api import SearchEngine
 from newsarchive.lock import is_held
-from newsarchive.procs import process_alive
+from newsarchive.procs import process_alive, this_machine
 from newsarchive.store import Store
 
 if TYPE_CHECKING:
@@ -74,15 +74,24 @@ def _store(archive: Archive, store: Store, report: Report, repair: bool) -> None
         report.findings.append(
             Finding(
                 "store",
-                f"SQLite integrity check failed: {result}",
+                f"the store's own check failed: {result}",
                 None,
             )
         )
 
 
 def _runs(archive: Archive, store: Store, report: Report, repair: bool) -> None:
+    from newsarchive.crawl.settings import TEAM_STALE_SECONDS as silence
+
     running = [r for r in store.runs(limit=10_000) if r["status"] == "running"]
-    stale = [r for r in running if not (r["pid"] and process_alive(r["pid"]))]
+    # Alive: showing signs of life (any machine), or its process runs here.
+    beating = {r["id"] for r in store.crawlers(stale=silence)}
+    here = (None, this_machine())
+    stale = [
+        r
+        for r in running
+        if r["id"] not in beating and not (r.get("machine") in here and r["pid"] and process_alive(r["pid"]))
+    ]
     report.checked["runs"] = len(running)
     if stale:
         finding = Finding(
@@ -92,7 +101,9 @@ def _runs(archive: Archive, store: Store, report: Report, repair: bool) -> None:
         )
         if repair:
             for source in {r["source"] for r in stale}:
-                store.interrupt_stale_runs(source, process_alive, now=now_iso())
+                store.interrupt_stale_runs(
+                    source, process_alive, now=now_iso(), machine=this_machine(), stale=silence
+                )
             finding.repaired = True
         report.findings.append(finding)
 

@@ -85,3 +85,11 @@ def process_alive(pid: int, *, others_count: bool = True) -> bool:
     except PermissionError:
         return others_count
     return True
+
+
+def this_machine() -> str:
+    """This machine's name, on the crawl runs it starts: a store shared by
+    many machines tells their runs (and process ids) apart by it."""
+    import socket
+
+    return socket.gethostname()

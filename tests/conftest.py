@@ -104,3 +104,15 @@ def shared_sample() -> tuple[Path, dict]:
     if not SAMPLE_HTML.is_file() or not SAMPLE_EXPECTED.is_file():
         pytest.skip(f"the shared sample is not here ({SAMPLE_HTML}); CI has it")
     return SAMPLE_HTML, json.loads(SAMPLE_EXPECTED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def pg_url(tmp_path) -> str:
+    """A fresh, empty PostgreSQL database for this test (tests/postgres_server.py);
+    the test skips, saying why, where PostgreSQL is not installed (CI installs it)."""
+    import postgres_server
+
+    reason = postgres_server.skip_reason()
+    if reason:
+        pytest.skip(reason)
+    return postgres_server.fresh_url(tmp_path)

@@ -143,7 +143,7 @@ def run_demo(flag: Path | None) -> None:
     from newsarchive.demo.server import SiteServer
     from newsarchive.index.api import Hit, SearchRequest
 
-    archive = Archive(Config.load(demo_dir(flag)))
+    archive = Archive(Config.load(demo_dir(flag), alone=True))
     with SiteServer() as server:
         stdout.print(f"Serving the demo news site {server.site.site['name']} at {server.base}/", style="bold")
         stdout.print(f"$ newsarchive crawl {server.base}/", style="cyan")

@@ -105,11 +105,23 @@ def stats_view(stats: dict) -> Group:
             row["last_status"], str(row["last_errors"]), str(row["troubled_of_last_10"]),
             str(row.get("pending", 0)),
         )  # fmt: skip
+    if stats.get("store") and not stats["store"].startswith("sqlite:"):
+        summary.append(f"\nshared store {stats['store']}; {stats.get('queued', 0)} URLs queued", style=DIM)
+    crawlers = Table(title="Crawling now", title_justify="left", show_edge=False)
+    for column in ("run", "source", "machine", "pid", "since", "pages", "holding"):
+        crawlers.add_column(column, justify="left" if column in ("source", "machine", "since") else "right")
+    for row in stats.get("crawlers", []):
+        crawlers.add_row(
+            str(row["id"]), _t(row["source"]), _t(row["machine"] or ""), str(row["pid"] or ""),
+            (row["started"] or "")[:16].replace("T", " "), str(row["pages"]), str(row["holding"]),
+        )  # fmt: skip
     parts: list[RenderableType] = [summary]
     if stats["sources"]:
         parts += [Text(""), sources, Text(""), months]
     if stats.get("crawls"):
         parts += [Text(""), crawls]
+    if stats.get("crawlers"):
+        parts += [Text(""), crawlers]
     return Group(*parts)
 
 

@@ -88,3 +88,41 @@ class CrawlComponent:
         if self.context.fatal is None:
             self.context.fatal = problem
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive not writable"))
+
+
+class Periodic:
+    """Base of the crawl's extensions that do something every few seconds
+    while the spider is open (`tick`, from `start` on)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._loop = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy import signals
+
+        extension = cls(crawler)
+        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        return extension
+
+    def start(self, every: float, *args, now: bool = False) -> None:
+        from twisted.internet.task import LoopingCall
+
+        self._loop = LoopingCall(self.tick, *args)
+        self._loop.start(every, now=now)
+
+    def opened(self, spider) -> None: ...
+
+    def tick(self, *args) -> None: ...
+
+    def stop(self) -> bool:
+        """Stop ticking; whether it was."""
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+            return True
+        return False
+
+    def closed(self, spider) -> None:
+        self.stop()

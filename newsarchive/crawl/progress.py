@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from scrapy import signals
-from twisted.internet.task import LoopingCall
+from newsarchive.crawl.context import Periodic
 
 # Seconds between two refreshes of the line.
 REFRESH = 1.0
@@ -19,24 +18,12 @@ def progress_line(name: str, tally) -> str:
     )
 
 
-class Progress:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self._loop: LoopingCall | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        extension = cls(crawler)
-        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.closed, signal=signals.spider_closed)
-        return extension
-
+class Progress(Periodic):
     def opened(self, spider) -> None:
         if sys.stderr.isatty():
-            self._loop = LoopingCall(self._show, spider)
-            self._loop.start(REFRESH, now=False)
+            self.start(REFRESH, spider)
 
-    def _show(self, spider) -> None:
+    def tick(self, spider) -> None:
         from newsarchive.sanitize import for_terminal
 
         line = for_terminal(progress_line(spider.context.name, spider.context.tally))
@@ -44,7 +31,6 @@ class Progress:
         sys.stderr.flush()
 
     def closed(self, spider) -> None:
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
+        if self.stop():
             sys.stderr.write("\r\x1b[2K")
             sys.stderr.flush()

@@ -128,11 +128,16 @@ class TeamQueue(StoreQueue):
     def close(self, job: str) -> None:
         self.store.frontier_close(job, finished_only=True)
 
-    def take(self, host: str, delay: float) -> float:
-        """0.0 when this crawler may ask `host` now, else how long to wait
-        before trying again: the whole team keeps `delay` between its
-        requests to a host."""
-        return self.store.take_host(host, delay)
+    def take(self, host: str, hold: float) -> float:
+        """0.0 when this crawler may ask `host` now (the host is then its
+        own until `free`, or `hold` seconds), else how long to wait before
+        trying again."""
+        return self.store.take_host(host, hold)
+
+    def free(self, host: str, delay: float) -> None:
+        """This crawler's request to `host` is over: the team's next may go
+        `delay` seconds from now."""
+        self.store.free_host(host, delay)
 
 
 def open_queue(kind: str, store: CrawlState) -> JobQueue:

@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import shutil
-import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,13 +27,14 @@ from typing import TYPE_CHECKING
 from newsarchive.capture.warc import CaptureWriter
 from newsarchive.crawl.context import CrawlContext, Tally
 from newsarchive.crawl.frontier import Frontier
+from newsarchive.crawl.queue import TeamQueue
 from newsarchive.crawl.rechecks import RecheckBook
 from newsarchive.crawl.settings import crawl_settings, depth_limit, stale_after
 from newsarchive.dates import DateBound, now_iso
 from newsarchive.errors import BadInput, NewsarchiveError
 from newsarchive.lock import WriterLock
 from newsarchive.pipeline import Extraction
-from newsarchive.procs import process_alive
+from newsarchive.procs import process_alive, this_machine
 from newsarchive.sites.sources import Source
 from newsarchive.urls import canonicalize, is_web_url, source_of
 from newsarchive.versions.recheck import timing_of
@@ -44,9 +44,6 @@ if TYPE_CHECKING:
 
 # Spider close reasons that are a budget the user set: the crawl stopped
 # on purpose, with what it found still to fetch.
-# This machine, on the runs it starts: a store shared by many tells them apart.
-MACHINE = socket.gethostname()
-
 _BUDGETS = {
     "closespider_pagecount": "the page budget (--max-pages) was reached",
     "closespider_itemcount": "the item budget (CLOSESPIDER_ITEMCOUNT) was reached",
@@ -189,7 +186,7 @@ def run_crawls(
                     overrides={**dict(target.settings), **(overrides or {})},
                 )
                 store.interrupt_stale_runs(
-                    job, process_alive, now=now_iso(), machine=MACHINE, stale=stale_after(settings)
+                    job, process_alive, now=now_iso(), machine=this_machine(), stale=stale_after(settings)
                 )
                 # A Scrapy job directory from before the frontier kept jobs: its
                 # queue is not resumed (the frontier starts afresh instead).
@@ -215,7 +212,7 @@ def run_crawls(
                     captures=captures,
                     frontier=frontier,
                     workers=workers,
-                    run_id=store.start_run(job, pid=os.getpid(), now=now_iso(), machine=MACHINE),
+                    run_id=store.start_run(job, pid=os.getpid(), now=now_iso(), machine=this_machine()),
                     max_articles=max_articles,
                     resumed=resumed,
                     rechecks=RecheckBook(store, timing) if timing else None,
@@ -260,6 +257,10 @@ def _finish(store, target: Target, context: CrawlContext, crawler) -> CrawlResul
         # (its listings done, the next crawl would not read them again).
         if close:
             frontier.close()
+        if isinstance(frontier.queue, TeamQueue):  # crawlers of the job that died: this one did their part
+            store.interrupt_stale_runs(
+                frontier.job, process_alive, now=now_iso(), machine=this_machine(), stale=frontier.queue.stale
+            )
         store.finish_run(context.run_id, status=result.status, now=now_iso(), summary=result.summary())
         if result.status == "ok":
             frontier.commit()

@@ -17,6 +17,8 @@ PROJECT_URL = "https://github.com/newsarchive/newsarchive"
 USER_AGENT = f"newsarchive/{__version__} (+{PROJECT_URL})"
 # Pages larger than this are not news (and extraction refuses them anyway).
 MAX_RESPONSE_BYTES = 15 * 1024 * 1024
+# A crawl run silent this long is taken for dead (see DEFAULTS).
+TEAM_STALE_SECONDS = 30.0
 
 DEFAULTS = {
     "BOT_NAME": "newsarchive",
@@ -60,9 +62,13 @@ DEFAULTS = {
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "newsarchive.crawl.middlewares.RobotsMiddleware": 100,
         "newsarchive.crawl.middlewares.PolitenessMiddleware": 980,
-        # With a shared queue: the host's delay for all crawlers together.
-        "newsarchive.crawl.team.TeamGateMiddleware": 985,
         "newsarchive.crawl.middlewares.CaptureMiddleware": 990,
+    },
+    # With a shared queue, a request waits for the host's turn in the team
+    # (crawl/team.py) just before it goes.
+    "DOWNLOAD_HANDLERS": {
+        "http": "newsarchive.crawl.team.TeamHTTPHandler",
+        "https": "newsarchive.crawl.team.TeamHTTPHandler",
     },
     "ITEM_PIPELINES": {"newsarchive.crawl.pipeline.ArchivePipeline": 300},
     "EXTENSIONS": {
@@ -74,7 +80,7 @@ DEFAULTS = {
     # this often; one silent this long is taken for dead, and the URLs it
     # held go to the others.
     "TEAM_HEARTBEAT_SECONDS": 5.0,
-    "TEAM_STALE_SECONDS": 30.0,
+    "TEAM_STALE_SECONDS": TEAM_STALE_SECONDS,
 }
 
 

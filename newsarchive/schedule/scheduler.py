@@ -137,9 +137,11 @@ class Scheduler:
 
     # -- children ----------------------------------------------------------------
 
-    def start(self, source: Source, recheck_only: bool = False) -> None:
+    def start(self, source: Source, store, recheck_only: bool = False) -> None:
         if is_crawling(self.archive, source.name):
             return  # a manual or leftover crawl of it is running; its turn comes after
+        if not store.hold(f"schedule {source.name}"):
+            return  # another machine's scheduler is starting it (a shared store)
         summary_path, log_path = self._log_paths(source.name)
         command = [sys.executable, "-m", "newsarchive", *self.archive.config.root_args(), "crawl",
                    source.name, "--json", *(["--recheck-only"] if recheck_only else [])]  # fmt: skip
@@ -153,30 +155,34 @@ class Scheduler:
             f"{self._now()} {source.name}: {'re-check run' if recheck_only else 'crawl'} started ({why})"
         )
 
-    def reap(self) -> None:
+    def reap(self, store) -> None:
         for name, child in list(self.children.items()):
             code = child.process.poll()
             if code is None:
                 continue
             del self.children[name]
+            store.release(f"schedule {name}")
             self.alerts_due = True
             self.say(f"{self._now()} {name}: {self._outcome(child, code)}")
 
     # -- alerts ------------------------------------------------------------------
 
-    def run_alerts_done(self) -> None:
+    def run_alerts_done(self, store) -> None:
         if self.alerts is not None and (code := self.alerts.process.poll()) is not None:
             self.say(f"{self._now()} alerts: {self._alerts_outcome(self.alerts, code)}")
             self.alerts = None
+            store.release("alerts")
 
     def run_alerts(self, store) -> None:
         """Start `alerts run` when a crawl finished since the last one
         started (and there are alerts); report the one that finished."""
-        self.run_alerts_done()
+        self.run_alerts_done(store)
         if not self.alerts_due or self.alerts is not None or self.stopping:
             return
         self.alerts_due = False
-        if not store.alerts():
+        # One scheduler of all that share a store runs them (each would
+        # deliver the same matches); the next finished crawl asks again.
+        if not store.alerts() or not store.hold("alerts"):
             return
         summary_path, log_path = self._log_paths("alerts")
         command = [
@@ -231,10 +237,10 @@ class Scheduler:
             f" {summary['pages']} pages in {summary['seconds']:.1f} s, {sum(summary['errors'].values())} errors"
         )
 
-    def stop_children(self) -> None:
+    def stop_children(self, store) -> None:
         if self.alerts is not None:  # an alert run is short: let it finish
             self.alerts.process.wait()
-            self.run_alerts_done()
+            self.run_alerts_done(store)
         for child in self.children.values():
             if child.process.poll() is None:
                 child.process.send_signal(signal.SIGTERM)
@@ -245,7 +251,7 @@ class Scheduler:
             except subprocess.TimeoutExpired:
                 child.process.kill()
                 child.process.wait()
-        self.reap()
+        self.reap(store)
 
     # -- the loops ---------------------------------------------------------------
 
@@ -254,15 +260,15 @@ class Scheduler:
         with self.archive.open_store(create=True) as store:
             self.say(f"{self._now()} scheduling {len([s for s in self.sources() if s.schedule])} sources")
             while not self.stopping:
-                self.reap()
+                self.reap(store)
                 self.run_alerts(store)
                 for source, recheck_only in self.due(store):
                     if len(self.children) >= self.max_parallel or self.stopping:
                         break
-                    self.start(source, recheck_only)
+                    self.start(source, store, recheck_only)
                 time.sleep(TICK)
             self.say(f"{self._now()} stopping: {len(self.children)} crawls to stop at a safe point")
-            self.stop_children()
+            self.stop_children(store)
         return 0
 
     def run_once(self) -> int:
@@ -273,11 +279,12 @@ class Scheduler:
             if not waiting:
                 self.say(f"{self._now()} nothing is due")
             while (waiting or self.children) and not self.stopping:
-                self.reap()
+                self.reap(store)
                 while waiting and len(self.children) < self.max_parallel:
-                    self.start(*waiting.pop(0))
+                    source, recheck_only = waiting.pop(0)
+                    self.start(source, store, recheck_only)
                 time.sleep(TICK)
-            self.stop_children()
+            self.stop_children(store)
             self.run_alerts(store)
             while self.alerts is not None and not self.stopping:
                 time.sleep(TICK)

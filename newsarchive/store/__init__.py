@@ -60,6 +60,7 @@ __all__ = [
     "StoredArticle",
     "Version",
     "open_store",
+    "shown",
     "store_exists",
     "store_url",
 ]
@@ -97,3 +98,14 @@ def open_store(target: str | os.PathLike) -> Store:
 def store_exists(target: str | os.PathLike) -> bool:
     url = store_url(target)
     return backend(url).exists(url)
+
+
+def shown(url: str) -> str:
+    """A store URL as messages and `stats` show it: without its password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))

@@ -29,7 +29,6 @@ import functools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -43,6 +42,7 @@ from newsarchive.errors import (
     StorageFull,
     StorageReadOnly,
 )
+from newsarchive.store import shown
 from newsarchive.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION
 from newsarchive.store.sql import SQLStore, guard_errors
 
@@ -52,16 +52,6 @@ SCHEMES = ("postgresql", "postgres")
 LOCK_SPACE = 0x6E61  # "na"
 # How long a statement may wait for a lock before the command gives up.
 LOCK_TIMEOUT = "60s"
-
-
-def shown(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 class Row:
@@ -166,21 +156,33 @@ class PostgresStore(SQLStore):
                     f"the store {shown(self.url)} has schema {version}, newer than this newsarchive"
                     f" understands ({SCHEMA_VERSION}); upgrade newsarchive"
                 )
-            while version < SCHEMA_VERSION:
-                with self._transaction():
-                    self._lock("schema")  # another machine may be migrating
-                    version = self._version()
-                    if version >= SCHEMA_VERSION:
-                        break
-                    self._db.execute(MIGRATIONS[version])
-                    if version == 0:
-                        self._x("INSERT INTO meta (key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,))
-                    version += 1
-                    self._x(
-                        "INSERT INTO meta (key, value) VALUES ('schema', ?)"
-                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        (str(version),),
-                    )
+            if version == SCHEMA_VERSION:
+                return
+            # Another machine may be migrating: wait for it. The lock is
+            # the session's, taken before each transaction begins, so the
+            # transaction sees the tables that machine made (one that
+            # began before them would look them up in stale caches).
+            self._x("SELECT pg_advisory_lock(?, hashtext('schema'))", (LOCK_SPACE,))
+            try:
+                while version < SCHEMA_VERSION:
+                    with self._transaction():
+                        version = self._version()
+                        if version >= SCHEMA_VERSION:
+                            break
+                        self._db.execute(MIGRATIONS[version])
+                        if version == 0:
+                            self._x(
+                                "INSERT INTO meta (key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,)
+                            )
+                        version += 1
+                        self._x(
+                            "INSERT INTO meta (key, value) VALUES ('schema', ?)"
+                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            (str(version),),
+                        )
+            finally:
+                if not self._db.closed:
+                    self._x("SELECT pg_advisory_unlock(?, hashtext('schema'))", (LOCK_SPACE,))
         except psycopg.Error as error:
             raise self._failure(error) or error from None
 
@@ -238,17 +240,14 @@ class PostgresStore(SQLStore):
     def _lock(self, name: str) -> None:
         self._x("SELECT pg_advisory_xact_lock(?, hashtext(?))", (LOCK_SPACE, name))
 
-    @contextlib.contextmanager
-    def session_lock(self, name: str) -> Iterator[bool]:
-        """Hold `name` across transactions while the block runs, if no other
-        session holds it (one crawl per source on every machine); whether
-        it was taken. A killed process's session ends and frees it."""
-        taken = self._x("SELECT pg_try_advisory_lock(?, hashtext(?))", (LOCK_SPACE, name)).fetchone()[0]
-        try:
-            yield taken
-        finally:
-            if taken and not self._db.closed:
-                self._x("SELECT pg_advisory_unlock(?, hashtext(?))", (LOCK_SPACE, name))
+    def hold(self, name: str) -> bool:
+        """Take `name` for this connection until `release` (or until the
+        process ends, killed or not), if no other holds it: whether taken."""
+        return self._x("SELECT pg_try_advisory_lock(?, hashtext(?))", (LOCK_SPACE, name)).fetchone()[0]
+
+    def release(self, name: str) -> None:
+        if not self._db.closed:
+            self._x("SELECT pg_advisory_unlock(?, hashtext(?))", (LOCK_SPACE, name))
 
     def _failure(self, error: BaseException) -> NewsarchiveError | None:
         if not isinstance(error, psycopg.Error):

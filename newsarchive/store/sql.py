@@ -69,6 +69,15 @@ class SQLStore:
         """Hold `name` until the transaction ends (writers that may run at
         once take it before what they must not do together)."""
 
+    def hold(self, name: str) -> bool:
+        """Take `name` until `release`, across transactions, if no other
+        process sharing the store holds it; whether taken. One machine's
+        store needs none (its file locks do): always taken."""
+        return True
+
+    def release(self, name: str) -> None:
+        return None
+
     def _failure(self, error: BaseException) -> Exception | None:
         """A driver's or the disk's failure as a domain error, else None."""
         return None
@@ -610,22 +619,28 @@ class SQLStore:
             (job, holder, stale),
         ).fetchone()[0]
 
-    def take_host(self, host: str, delay: float) -> float:
-        """Take `host` for one request now, if `delay` seconds have passed
-        since any crawler of the store took it (0.0: taken, go), else the
-        seconds until they will have (by the store's clock, one for every
-        machine). Taken at once and only when free, so two requests to a
-        host leave at least `delay` apart however many crawlers ask."""
+    def take_host(self, host: str, hold: float) -> float:
+        """Take `host` for one request now, if it is free (0.0: taken, go),
+        else the seconds until it may be (by the store's clock, one for
+        every machine). A host taken is held for `hold` seconds, or until
+        `free_host`: one request to a host at a time, for every crawler of
+        the store together."""
         with self._transaction():
             taken = self._x(
                 f"INSERT INTO host_slots (host, next_at) VALUES (?, {self.NOW} + ?) ON CONFLICT (host)"
                 f" DO UPDATE SET next_at = excluded.next_at WHERE host_slots.next_at <= {self.NOW}",
-                (host, delay),
+                (host, hold),
             ).rowcount
             if taken:
                 return 0.0
             row = self._x(f"SELECT next_at - {self.NOW} FROM host_slots WHERE host = ?", (host,)).fetchone()
         return max(row[0], 0.001)
+
+    def free_host(self, host: str, delay: float) -> None:
+        """The request that took `host` is answered (or failed): the next
+        may go `delay` seconds from now."""
+        with self._transaction():
+            self._x(f"UPDATE host_slots SET next_at = {self.NOW} + ? WHERE host = ?", (delay, host))
 
     def beat(self, run_id: int) -> None:
         """A running crawl's sign of life (what keeps the URLs it holds)."""

@@ -62,3 +62,26 @@ def test_scheduled_children_and_cron_lines_open_the_same_parts(na, tmp_path):
         "--store", f"sqlite://{shared}/s.sqlite3", "--captures", str(shared), "schedule", "--print", "cron"
     )
     assert f"--store sqlite://{shared}/s.sqlite3 --captures {shared} schedule --once" in line.stdout
+
+
+def test_demo_never_writes_into_a_team_store(tmp_path):
+    """The environment names a team's store (unreachable here): the demo
+    keeps to its own directory, in SQLite, and works."""
+    demo = tmp_path / "demo"
+    env = {
+        "NEWSARCHIVE_STORE": "postgresql://nobody@192.0.2.1/none",
+        "NEWSARCHIVE_CAPTURES": str(tmp_path / "x"),
+    }
+    result = run_newsarchive("--archive", str(demo), "demo", env=env, timeout=240)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (demo / "store.sqlite3").is_file() and not (tmp_path / "x").exists()
+
+
+def test_the_frontier_follows_the_store_unless_named(tmp_path, monkeypatch):
+    assert Config.load(tmp_path).frontier == "store"
+    assert Config.load(tmp_path, store="postgresql://news@db/news").frontier == "team"
+    assert Config.load(tmp_path, store="sqlite:///x/store.sqlite3").frontier == "store"
+    monkeypatch.setenv("NEWSARCHIVE_FRONTIER", "store")
+    assert Config.load(tmp_path, store="postgresql://news@db/news").frontier == "store"
+    assert Config.load(tmp_path, frontier="team").frontier == "team"
+    assert Config.load(tmp_path, frontier="team").root_args()[-2:] == ["--frontier", "team"]
