@@ -109,7 +109,9 @@ class PostgresStore(SQLStore):
                 url, autocommit=True, row_factory=_rows, options=f"-c lock_timeout={LOCK_TIMEOUT}"
             )
         except psycopg.Error as error:
-            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            # libpq's first line says what failed ("... port 5432 failed:
+            # Connection refused", "role ... does not exist"); hints follow.
+            reason = " ".join((str(error).strip().splitlines() or [type(error).__name__])[0].split())
             raise ArchiveError(
                 f"cannot reach the store {shown(url)}: {reason}; check that PostgreSQL runs and the URL"
                 " names its host, user and database"

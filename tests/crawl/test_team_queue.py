@@ -4,7 +4,10 @@ and a host is one crawler's at a time, a delay apart."""
 
 from __future__ import annotations
 
+import os
+import random
 import time
+from collections import Counter
 
 import pytest
 import stores
@@ -106,3 +109,58 @@ def test_a_host_is_one_crawlers_until_it_frees_it(store):
     time.sleep(wait + 0.01)  # the store clock counts milliseconds
     assert two.take("news.example", 5.0) == 0.0
     assert one.take("news.example", 5.0) > 4.5
+
+
+# NEWSARCHIVE_TEAM_SEEDS=100 tries more histories (pytest -s prints each).
+SEEDS = range(1, 1 + int(os.environ.get("NEWSARCHIVE_TEAM_SEEDS", "3")))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_randomized_crawlers_that_die_lose_nothing(store, seed):
+    """Crawlers claim, fetch (finding new URLs) and die at random; every
+    URL ever found is done in the end, and only a URL a crawler held when
+    it died is done twice."""
+    rng = random.Random(seed)
+    stale = 0.15
+    found = entries(40)
+    team = [crawler(store, stale=stale) for _ in range(4)]
+    team[0].save(JOB, found)
+    done: Counter = Counter()
+    held: dict[int, list[Queued]] = {}
+    lost_with_the_dead: set[str] = set()
+    dead: set[int] = set()
+    next_url = 40
+    while True:
+        alive = [queue for queue in team if queue.holder not in dead]
+        if not alive:
+            team.append(crawler(store, stale=stale))
+            continue
+        queue = rng.choice(alive)
+        for member in alive:
+            store.beat(member.holder)
+        action = rng.random()
+        mine = held.setdefault(queue.holder, [])
+        if action < 0.04 and len(team) < 9:  # killed, with what it holds
+            dead.add(queue.holder)
+            lost_with_the_dead |= {q.url for q in mine}
+            team.append(crawler(store, stale=stale))  # a new one starts
+            continue
+        if mine and action < 0.7:  # a page fetched: done, with what it led to
+            page = mine.pop(rng.randrange(len(mine)))
+            new = []
+            while rng.random() < 0.35 and next_url < 300:
+                new.append(Queued(f"{SITE}/story-{next_url:03d}", "article", 2))
+                next_url += 1
+            queue.save(JOB, new, [(page.url, "new")])
+            done[page.url] += 1
+            continue
+        mine.extend(queue.next(JOB, after=0, limit=rng.randint(1, 5)))
+        if not any(held.get(q.holder) for q in alive) and not queue.pending(JOB):
+            break
+        if not mine and queue.pending(JOB) and not queue.held_elsewhere(JOB):
+            time.sleep(stale)  # only the dead hold what is left: wait them out
+    every = {url for url, _, _ in store.frontier_states(JOB)}
+    assert set(done) == every and len(every) == next_url
+    twice = {url for url, n in done.items() if n > 1}
+    assert twice <= lost_with_the_dead
+    print(f"history {seed}: {len(every)} URLs, {len(dead)} crawlers killed, {len(twice)} fetched twice")
