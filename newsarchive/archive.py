@@ -481,7 +481,7 @@ class Archive:
         (team mode): commands that read the index catch it up first."""
         return not self.store_url.startswith("sqlite:")
 
-    def _followed(self, store: Store) -> SearchEngine:
+    def follow_store(self, store: Store) -> SearchEngine:
         """The engine, caught up with a shared store's changes first when
         this machine follows one. Another command of this machine already
         catching up is not waited for: the index answers as it is."""
@@ -504,7 +504,7 @@ class Archive:
         """One page of hits for a query (a `SearchRequest`): one per story
         (copies folded, copies/fold.py) unless it asks for all copies."""
         with self.open_store() as store:
-            engine, resolved = self._followed(store), _resolved(request, store)
+            engine, resolved = self.follow_store(store), _resolved(request, store)
             if request.all_copies:
                 page = engine.search(resolved)
                 return page._replace(clusters=store.clusters_of(hit.article.id for hit in page.hits))
@@ -516,7 +516,7 @@ class Archive:
         """Every match counted per value of `fields` (index.api.FACET_FIELDS),
         by the index."""
         with self.open_store() as store:
-            return self._followed(store).facets(_resolved(request, store), fields)
+            return self.follow_store(store).facets(_resolved(request, store), fields)
 
     def export(self, request: SearchRequest, fmt: str, stream: TextIO) -> int:
         """Write the matching articles (all with an empty request) to
@@ -524,7 +524,7 @@ class Archive:
         from newsarchive.export import write_records
 
         with self.open_store() as store:
-            return write_records(self._followed(store), store, _resolved(request, store), fmt, stream)
+            return write_records(self.follow_store(store), store, _resolved(request, store), fmt, stream)
 
     def show(self, ref: str) -> StoredArticle:
         """The stored article an id, id prefix or URL names (`StoredArticle`)."""

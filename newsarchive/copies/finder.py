@@ -38,6 +38,22 @@ def match(text: str, candidates: Iterable[tuple[str, str]]) -> list[Edge]:
     return found
 
 
+def match_clusters(text: str, clusters: Iterable[Iterable[tuple[str, str]]]) -> list[Edge]:
+    """For each cluster (its candidates' (id, text), the likeliest first),
+    the first that `text` is a verified copy of: one edge joins a cluster,
+    so a story run by hundreds of sites costs a few checks, not hundreds."""
+    mine = profile(text)
+    found = []
+    for members in clusters:
+        for other, other_text in members:
+            theirs = profile(other_text)
+            verified = relation(mine.shingles, theirs.shingles, same_body=mine.body == theirs.body)
+            if verified is not None:
+                found.append(Edge(other, verified))
+                break
+    return found
+
+
 def copy_relation(text: str, other_text: str) -> Relation | None:
     """How `text` relates to `other_text` (trimmed: cut from it), None
     when it is no copy of it."""

@@ -12,7 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from newsarchive.article import Article
-from newsarchive.copies.finder import match
+from newsarchive.copies.finder import match_clusters
 from newsarchive.copies.signatures import Fingerprint, fingerprint
 from newsarchive.copies.window import PrintWindow
 from newsarchive.dates import utc
@@ -21,6 +21,10 @@ from newsarchive.store import CopyEdge
 # Articles linked per transaction: one commit's cost spread over them; the
 # writes alone take the store's write lock (a few ms).
 LINK_BATCH = 100
+# Members of one cluster an article is checked against before it is taken
+# for no copy of that story: one verified edge joins the cluster, and a
+# trimmed copy may match a longer member but not the story's first.
+TRIES_PER_CLUSTER = 3
 
 
 def day_of(article: Article) -> int:
@@ -51,8 +55,21 @@ def copies_of(store, article: Article, window: PrintWindow, printed: Fingerprint
     if printed.bands:
         candidates = sorted(window.candidates(store, day, printed.bands, printed.body) - {article.id})
         if candidates:
-            texts = store.get_many(candidates)
-            found = match(article.text, ((c, texts[c].text) for c in candidates if c in texts))
+            # Candidates by the cluster they are in (one not linked yet is its
+            # own), its named article first; a few tried in each.
+            cluster_of = store.cluster_ids(candidates)
+            clusters: dict[str, list[str]] = {}
+            for candidate in candidates:
+                clusters.setdefault(cluster_of.get(candidate, candidate), []).append(candidate)
+            tried = {
+                cluster: sorted(members, key=lambda member: member != cluster)[:TRIES_PER_CLUSTER]
+                for cluster, members in clusters.items()
+            }
+            texts = store.get_many(member for members in tried.values() for member in members)
+            found = match_clusters(
+                article.text,
+                ([(m, texts[m].text) for m in members if m in texts] for members in tried.values()),
+            )
             edges = [CopyEdge(article.id, e.other, e.relation.label, e.relation.containment) for e in found]
     window.put(article.id, day, printed.bands, printed.body)
     return Linked(article.id, day, printed, edges)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsarchive import procs
+from newsarchive.errors import NewsarchiveError
 from newsarchive.lock import is_held
 from newsarchive.sanitize import for_terminal
 from newsarchive.sites.sources import Source, load_sources
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 # Seconds between two looks at what is due.
 TICK = 0.5
+# Seconds between two catch-ups of this machine's index with a shared
+# store (team mode), whether or not a crawl of its own ran.
+FOLLOW_EVERY = 30.0
 # How long stopping crawls may take to reach a safe point before they are killed.
 STOP_GRACE = 120.0
 DEFAULT_MAX_PARALLEL = 2
@@ -259,9 +263,16 @@ class Scheduler:
         self._catch_signals()
         with self.archive.open_store(create=True) as store:
             self.say(f"{self._now()} scheduling {len([s for s in self.sources() if s.schedule])} sources")
+            followed = 0.0
             while not self.stopping:
                 self.reap(store)
                 self.run_alerts(store)
+                if self.archive.follows and time.monotonic() - followed > FOLLOW_EVERY:
+                    followed = time.monotonic()
+                    try:  # what other machines stored, into this one's index
+                        self.archive.follow_store(store)
+                    except NewsarchiveError as error:
+                        self.say(f"{self._now()} index not caught up: {for_terminal(str(error))}")
                 for source, recheck_only in self.due(store):
                     if len(self.children) >= self.max_parallel or self.stopping:
                         break

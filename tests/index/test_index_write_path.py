@@ -192,15 +192,21 @@ def test_killed_parallel_reindex_leaves_no_workers_and_no_lock(tmp_path, demo_ar
             store.put(article, now="2025-06-01T00:00:00+00:00")
     env = {**os.environ, "NEWSARCHIVE_LOCK_TIMEOUT": "5"}
     command = [sys.executable, "-m", "newsarchive", "--archive", str(archive), "reindex"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with (tmp_path / "reindex.err").open("wb") as stderr:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     workers: set[int] = set()
-    deadline = time.monotonic() + 60
+    started = time.monotonic()
+    deadline = started + 60
     while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
         workers |= _descendants(process.pid)
         time.sleep(0.05)
     if process.poll() is not None or len(workers) < 2:
         process.kill()
-        pytest.fail("reindex started no parallel workers (or finished before they were seen)")
+        process.wait()
+        pytest.fail(
+            f"reindex started no parallel workers in {time.monotonic() - started:.1f} s (exit {process.returncode}):"
+            f" {(tmp_path / 'reindex.err').read_text(errors='replace')[-1500:]}"
+        )
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 20

@@ -124,6 +124,7 @@ def test_three_crawlers_share_a_site_politely_and_survive_a_kill(tmp_path, pg_ur
         gaps = [(b.started - a.at, a.path, b.path) for a, b in zip(hits, hits[1:], strict=False)]
         assert min(gaps)[0] >= DELAY * 0.95, (server.base, min(gaps))
         assert server.most_in_flight == 1
+        print(f"{server.base}: {len(hits)} requests, shortest gap after an answer {min(gaps)[0]:.3f} s")
     fetched = Counter(
         server.base + hit.path for server in servers for hit in server.hits if hit.status == 200
     )
@@ -136,6 +137,9 @@ def test_three_crawlers_share_a_site_politely_and_survive_a_kill(tmp_path, pg_ur
 
     # The follower's searches never failed while the crawlers wrote.
     assert looping.codes and not looping.errors, looping.errors[:2]
+    print(
+        f"searches while crawling: {len(looping.codes)}, failed: {len(looping.errors)}; fetched twice: {twice}"
+    )
 
     # Two followers on their own index directories give the same answers.
     for query in (["harbour"], ["harbour", "--all"], ["report", "--sort", "newest", "--limit", "50"]):
