@@ -141,7 +141,8 @@ def test_revisions_of_an_older_store_become_versions(tmp_path):
     db.executescript(
         "DROP TABLE versions; DROP TABLE version_notes; DROP TABLE rechecks;"
         "DROP TABLE copy_edges; DROP TABLE clusters;"
-        "DROP TABLE alerts; DROP TABLE alert_seen;"
+        "DROP TABLE alerts; DROP TABLE alert_seen; DROP TABLE host_slots; ALTER TABLE frontier DROP COLUMN holder;"
+        "ALTER TABLE runs DROP COLUMN machine; ALTER TABLE runs DROP COLUMN beat;"
         "CREATE TABLE revisions (article_id TEXT NOT NULL, seq INTEGER NOT NULL, content_hash TEXT NOT NULL,"
         " title TEXT NOT NULL, subtitle TEXT, text TEXT NOT NULL, fetched TEXT, replaced TEXT NOT NULL,"
         " PRIMARY KEY (article_id, seq));"
