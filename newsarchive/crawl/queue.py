@@ -122,8 +122,9 @@ class TeamQueue(StoreQueue):
         return self.store.frontier_claim(job, holder=self.holder, limit=limit, stale=self.stale)
 
     def held_elsewhere(self, job: str) -> int:
-        """URLs of the job other live crawlers hold: they may find more."""
-        return self.store.frontier_held(job, holder=self.holder, stale=self.stale)
+        """URLs of the job other running crawlers hold: they may find more,
+        or die and leave them (free once they are silent `stale` seconds)."""
+        return self.store.frontier_held(job, holder=self.holder)
 
     def close(self, job: str) -> None:
         self.store.frontier_close(job, finished_only=True)

@@ -611,12 +611,13 @@ class SQLStore:
             ).fetchall()
         return [_queued(row) for row in rows]
 
-    def frontier_held(self, job: str, *, holder: int, stale: float) -> int:
-        """Pending URLs of a shared job that other live runs hold."""
+    def frontier_held(self, job: str, *, holder: int) -> int:
+        """Pending URLs of a shared job that other running runs hold (a
+        silent one's too: they are free to claim once it is stale)."""
         return self._x(
             "SELECT count(*) FROM frontier f JOIN runs r ON r.id = f.holder WHERE f.job = ?"
-            f" AND f.state = 'pending' AND f.holder <> ? AND r.status = 'running' AND r.beat >= {self.NOW} - ?",
-            (job, holder, stale),
+            " AND f.state = 'pending' AND f.holder <> ? AND r.status = 'running'",
+            (job, holder),
         ).fetchone()[0]
 
     def take_host(self, host: str, hold: float) -> float:
