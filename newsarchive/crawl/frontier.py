@@ -203,7 +203,7 @@ class Frontier:
             self._cursor = batch[-1].id
             for entry in batch:
                 # A shared queue hands out what other crawlers found too.
-                if self.queue.shared or self._state.get(entry.url) == _PENDING:
+                if self.shared or self._state.get(entry.url) == _PENDING:
                     self._state[entry.url] = _SERVED
                     served.append(entry)
         return served
@@ -217,6 +217,11 @@ class Frontier:
         """Whether other crawlers hold URLs of this (shared) job: what they
         find, or leave when they die, is this crawler's to fetch too."""
         return isinstance(self.queue, TeamQueue) and self.queue.held_elsewhere(self.job) > 0
+
+    @property
+    def shared(self) -> bool:
+        """Whether other crawlers may work this job at once (a team queue)."""
+        return isinstance(self.queue, TeamQueue)
 
     def join(self, run_id: int, *, stale: float) -> None:
         self.queue.join(run_id, stale=stale)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from newsarchive import registry
+from newsarchive.crawl.settings import TEAM_STALE_SECONDS
 from newsarchive.store import CrawlState, Queued
 
 # Kind -> "module:class"; the class is made with the archive's store.
@@ -29,7 +30,6 @@ FRONTIERS = {"store": "newsarchive.crawl.queue:StoreQueue", "team": "newsarchive
 
 class JobQueue(Protocol):
     kind: str
-    shared: bool  # other crawlers may work the same job at once
 
     def join(self, run_id: int, *, stale: float) -> None:
         """The crawl run that works the job from this queue (a shared queue
@@ -64,7 +64,6 @@ class StoreQueue:
     """The queue in the archive's store, beside what it leads to."""
 
     kind = "store"
-    shared = False
 
     def __init__(self, store: CrawlState):
         self.store = store
@@ -104,13 +103,12 @@ class TeamQueue(StoreQueue):
     """
 
     kind = "team"
-    shared = True
 
     def __init__(self, store: CrawlState):
         super().__init__(store)
         # Until a run joins: a holder of its own that no run has.
         self.holder = -1 - secrets.randbelow(2**62)
-        self.stale = 30.0
+        self.stale = TEAM_STALE_SECONDS
 
     def join(self, run_id: int, *, stale: float) -> None:
         self.holder, self.stale = run_id, stale

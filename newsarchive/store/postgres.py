@@ -46,7 +46,6 @@ from newsarchive.store import shown
 from newsarchive.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION
 from newsarchive.store.sql import SQLStore, guard_errors
 
-SCHEMES = ("postgresql", "postgres")
 # Advisory locks of this program are (this key, a hash of the lock's name):
 # another program's locks in the same database never collide with them.
 LOCK_SPACE = 0x6E61  # "na"
@@ -136,12 +135,6 @@ class PostgresStore(SQLStore):
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # -- schema ------------------------------------------------------------------
 
     def _version(self) -> int:
@@ -164,7 +157,7 @@ class PostgresStore(SQLStore):
             # the session's, taken before each transaction begins, so the
             # transaction sees the tables that machine made (one that
             # began before them would look them up in stale caches).
-            self._x("SELECT pg_advisory_lock(?, hashtext('schema'))", (LOCK_SPACE,))
+            self._advisory("pg_advisory_lock", "schema")
             try:
                 while version < SCHEMA_VERSION:
                     with self._transaction():
@@ -184,7 +177,7 @@ class PostgresStore(SQLStore):
                         )
             finally:
                 if not self._db.closed:
-                    self._x("SELECT pg_advisory_unlock(?, hashtext('schema'))", (LOCK_SPACE,))
+                    self._advisory("pg_advisory_unlock", "schema")
         except psycopg.Error as error:
             raise self._failure(error) or error from None
 
@@ -239,17 +232,22 @@ class PostgresStore(SQLStore):
         self._depth = 0
         self._db.execute("COMMIT")
 
+    def _advisory(self, function: str, name: str):
+        """One of PostgreSQL's advisory-lock functions on this program's lock
+        `name`; what it returned."""
+        return self._x(f"SELECT {function}(?, hashtext(?))", (LOCK_SPACE, name)).fetchone()[0]
+
     def _lock(self, name: str) -> None:
-        self._x("SELECT pg_advisory_xact_lock(?, hashtext(?))", (LOCK_SPACE, name))
+        self._advisory("pg_advisory_xact_lock", name)
 
     def hold(self, name: str) -> bool:
         """Take `name` for this connection until `release` (or until the
         process ends, killed or not), if no other holds it: whether taken."""
-        return self._x("SELECT pg_try_advisory_lock(?, hashtext(?))", (LOCK_SPACE, name)).fetchone()[0]
+        return self._advisory("pg_try_advisory_lock", name)
 
     def release(self, name: str) -> None:
         if not self._db.closed:
-            self._x("SELECT pg_advisory_unlock(?, hashtext(?))", (LOCK_SPACE, name))
+            self._advisory("pg_advisory_unlock", name)
 
     def _failure(self, error: BaseException) -> NewsarchiveError | None:
         if not isinstance(error, psycopg.Error):

@@ -15,6 +15,7 @@ import functools
 import json
 import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Self
 
 from newsarchive.article import ID_HEX_DIGITS, RECORD_FIELDS, Article
 from newsarchive.errors import BadInput
@@ -50,6 +51,15 @@ class SQLStore:
     # what a claim adds to skip rows another transaction is claiming.
     NOW = "((julianday('now') - 2440587.5) * 86400.0)"
     SKIP_LOCKED = ""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _x(self, sql: str, values: Sequence = ()):
         """Run one statement; its cursor."""
@@ -582,33 +592,25 @@ class SQLStore:
                 [(outcome, job, url) for url, outcome in sorted(done, key=lambda d: d[0])],
             )
 
-    # A URL is free to claim when no run holds it, or its holder has ended,
-    # or has given no sign of life for `stale` seconds (a killed crawler).
-    _FREE = (
-        "f.job = ? AND f.state = 'pending' AND (f.holder IS NULL OR f.holder <> ?) AND NOT EXISTS"
-        " (SELECT 1 FROM runs r WHERE r.id = f.holder AND r.status = 'running' AND r.beat >= {now} - ?)"
-    )
-
     def frontier_claim(self, job: str, *, holder: int, limit: int, stale: float) -> list[Queued]:
         """Up to `limit` free pending URLs of a shared job, in discovery
-        order, now held by the run `holder` (never one it holds already)."""
+        order, now held by the run `holder` (never one it holds already).
+        Free: no run holds it, or its holder has ended, or has given no sign
+        of life for `stale` seconds (a killed crawler)."""
         with self._transaction():
-            free = self._FREE.format(now=self.NOW)
-            ids = [
-                row[0]
-                for row in self._x(
-                    f"SELECT f.id FROM frontier f WHERE {free} ORDER BY f.id LIMIT ?{self.SKIP_LOCKED}",
-                    (job, holder, stale, limit),
-                )
-            ]
-            if not ids:
-                return []
-            marks = ", ".join("?" * len(ids))
-            self._x(f"UPDATE frontier SET holder = ? WHERE id IN ({marks})", (holder, *ids))
             rows = self._x(
-                f"SELECT id, url, kind, depth, hints, via FROM frontier WHERE id IN ({marks}) ORDER BY id",
-                ids,
+                "SELECT f.id, f.url, f.kind, f.depth, f.hints, f.via FROM frontier f"
+                " WHERE f.job = ? AND f.state = 'pending' AND (f.holder IS NULL OR f.holder <> ?) AND NOT EXISTS"
+                " (SELECT 1 FROM runs r WHERE r.id = f.holder AND r.status = 'running'"
+                f" AND r.beat >= {self.NOW} - ?) ORDER BY f.id LIMIT ?{self.SKIP_LOCKED}",
+                (job, holder, stale, limit),
             ).fetchall()
+            if rows:
+                marks = ", ".join("?" * len(rows))
+                self._x(
+                    f"UPDATE frontier SET holder = ? WHERE id IN ({marks})",
+                    (holder, *(row["id"] for row in rows)),
+                )
         return [_queued(row) for row in rows]
 
     def frontier_held(self, job: str, *, holder: int) -> int:

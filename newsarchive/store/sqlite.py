@@ -117,12 +117,6 @@ class SQLiteStore(SQLStore):
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # -- schema --------------------------------------------------------------
 
     def _migrate(self) -> None:
